@@ -1,0 +1,45 @@
+# Two commands on a fresh machine:  `make run` (the app on its embedded SQLite default) and
+# `make test` (lint + the whole suite, browser and PostgreSQL tests included).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test lint catalogue bench clean-venv system-deps
+
+$(VENV)/.runtime: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Debian packages the tests drive: chromium (browser tests), postgresql (the PostgreSQL
+# store), poppler-utils (PDF to PNG). Installed only when missing; needs root or sudo.
+system-deps:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium postgresql poppler-utils >/dev/null; }
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.dev system-deps lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+catalogue: $(VENV)/.runtime
+	$(PY) -m questionnaire.catalogue > docs/item-catalogue.md
+
+bench: $(VENV)/.dev
+	$(PY) bench/kiosk_rerun.py
+	$(PY) bench/scoring_batch.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""The clinic's application core: configuration, accounts and the command line."""

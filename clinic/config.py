@@ -1,0 +1,76 @@
+"""One typed configuration object, read from the environment or Streamlit secrets.
+
+Every setting has a default that works on a fresh machine (an embedded SQLite file under
+``instance/``). Environment variables win over ``.streamlit/secrets.toml``; both use the
+names below (``SCREENER_`` prefix in the environment, bare lower-case keys in secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SCREENER_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value it cannot take; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'screener.db'}"
+    key_file: str = str(PROJECT_ROOT / "instance" / "secret.key")
+    encryption_keys: str = ""  # "id:base64key,id2:base64key"; first is current
+    kiosk_idle_seconds: int = 180
+    kiosk_idle_warning_seconds: int = 30
+    staff_idle_seconds: int = 900
+    login_max_failures: int = 5
+    login_lock_seconds: int = 900
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        for name in ("kiosk_idle_seconds", "staff_idle_seconds", "login_lock_seconds"):
+            if getattr(self, name) < 10:
+                raise ConfigError(f"{name} must be at least 10 seconds")
+        if not 0 < self.kiosk_idle_warning_seconds < self.kiosk_idle_seconds:
+            raise ConfigError("kiosk_idle_warning_seconds must be between 1 and kiosk_idle_seconds")
+        if self.login_max_failures < 1:
+            raise ConfigError("login_max_failures must be at least 1")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError("log_level must be one of DEBUG, INFO, WARNING, ERROR")
+
+
+def _coerce(name: str, raw: object, kind: type) -> object:
+    if kind is int:
+        try:
+            return int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    return str(raw)
+
+
+def _read_secrets(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return data.get("screener", data)
+
+
+def load_settings(environ: dict | None = None, secrets_path: Path | None = None) -> Settings:
+    """Settings from ``environ`` (default ``os.environ``) over the secrets file over defaults."""
+    environ = os.environ if environ is None else environ
+    secrets = _read_secrets(secrets_path or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    values = {}
+    for f in fields(Settings):
+        kind = int if f.type in ("int", int) else str
+        env_name = ENV_PREFIX + f.name.upper()
+        if env_name in environ:
+            values[f.name] = _coerce(env_name, environ[env_name], kind)
+        elif f.name in secrets:
+            values[f.name] = _coerce(f.name, secrets[f.name], kind)
+    return Settings(**values)

@@ -1,0 +1,82 @@
+"""Asked-when conditions: small structured expressions over an answers document.
+
+A condition is one of
+    {item = ID, in = [codes]}        the answer is one of the codes (yn or choice)
+    {item = ID, min = N}             a whole-number answer of at least N
+    {item = ID, below = N}           a whole-number answer below N
+    {item = ID, includes = [codes]}  a multi answer holds at least one of the codes
+    {gate = NAME}                    a named gate of the bank
+    {any = [conditions]} / {all = [conditions]}
+A condition on an unanswered item is false (clinical-core.md, "Core data elements").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+Answers = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str  # "in", "min", "below", "includes", "gate", "any", "all"
+    item: str | None = None
+    values: tuple = ()
+    number: int | None = None
+    parts: tuple["Condition", ...] = ()
+    gate: str | None = None
+
+    def items(self) -> set[str]:
+        """Every item id this condition reads (through parts, not through gates)."""
+        found = {self.item} if self.item else set()
+        for part in self.parts:
+            found |= part.items()
+        return found
+
+    def holds(self, answers: Answers, gates: Mapping[str, "Condition"]) -> bool:
+        if self.kind == "gate":
+            return gates[self.gate].holds(answers, gates)
+        if self.kind == "any":
+            return any(p.holds(answers, gates) for p in self.parts)
+        if self.kind == "all":
+            return all(p.holds(answers, gates) for p in self.parts)
+        value = answers.get(self.item)
+        if value is None:
+            return False
+        if self.kind == "in":
+            return value in self.values
+        if self.kind == "includes":
+            return isinstance(value, list) and any(v in value for v in self.values)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        return value >= self.number if self.kind == "min" else value < self.number
+
+
+_LEAF_KEYS = {"in", "min", "below", "includes"}
+
+
+def parse_condition(raw: object, where: str) -> Condition:
+    """Build a Condition from bank data; ``where`` names the item for error messages."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: a condition must be a table, got {raw!r}")
+    if "gate" in raw:
+        return Condition("gate", gate=str(raw["gate"]))
+    for combiner in ("any", "all"):
+        if combiner in raw:
+            parts = raw[combiner]
+            if not isinstance(parts, list) or not parts:
+                raise ValueError(f"{where}: '{combiner}' needs a non-empty list of conditions")
+            return Condition(combiner, parts=tuple(parse_condition(p, where) for p in parts))
+    keys = _LEAF_KEYS & raw.keys()
+    if "item" not in raw or len(keys) != 1:
+        raise ValueError(f"{where}: a condition needs 'item' and one of {sorted(_LEAF_KEYS)}")
+    kind = keys.pop()
+    arg = raw[kind]
+    if kind in ("min", "below"):
+        if not isinstance(arg, int):
+            raise ValueError(f"{where}: '{kind}' needs a whole number")
+        return Condition(kind, item=str(raw["item"]), number=arg)
+    if not isinstance(arg, list) or not arg:
+        raise ValueError(f"{where}: '{kind}' needs a non-empty list of codes")
+    return Condition(kind, item=str(raw["item"]), values=tuple(arg))

@@ -1,0 +1,69 @@
+"""The records the store keeps. Frozen: a stored submission is never changed in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """What the kiosk hands to the store when a patient submits."""
+
+    answers: dict  # the answers document, {item id: value}
+    language: str  # "en" or "es"
+    questionnaire_version: str
+    submitted_at: datetime  # timezone-aware, UTC
+    result: dict | None = None  # the scoring JSON; None when it could not be scored yet
+    rules_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str
+    text: str
+    written_at: datetime
+    version: int  # 1, 2, ... per submission; a new comment never replaces an old one
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored submission, decrypted, with its latest scoring result and review state."""
+
+    id: str
+    answers: dict
+    language: str
+    questionnaire_version: str
+    submitted_at: datetime
+    result: dict | None
+    rules_version: str | None
+    triage: str | None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    comments: tuple[Comment, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return str(self.answers.get("patient.name", ""))
+
+    @property
+    def birth_date(self) -> str:
+        return str(self.answers.get("patient.birth_date", ""))
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    password_hash: str
+    role: str  # "clinician" or "admin"
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    at: datetime
+    actor: str  # username, or "kiosk"
+    action: str  # login, login_failed, logoff, view_submission, export, submit, ...
+    target: str = ""  # submission id, export format, ...; never an answer
