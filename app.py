@@ -4,7 +4,6 @@ Pages hold layout and call the packages; this file only decides which pages exis
 """
 
 import streamlit as st
-
 from kiosk.page import kiosk_page
 from workspace.router import staff_pages
 

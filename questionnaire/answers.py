@@ -7,9 +7,9 @@ list them all and the kiosk can show each beside its field in the patient's lang
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
 from questionnaire.bank import Bank, Item
 

@@ -9,10 +9,10 @@ Loading it checks every rule a renderer or the scoring relies on; a broken bank 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from questionnaire.conditions import Answers, Condition, parse_condition
 

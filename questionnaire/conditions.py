@@ -12,8 +12,8 @@ A condition on an unanswered item is false (clinical-core.md, "Core data element
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 Answers = Mapping[str, object]
 
@@ -24,7 +24,7 @@ class Condition:
     item: str | None = None
     values: tuple = ()
     number: int | None = None
-    parts: tuple["Condition", ...] = ()
+    parts: tuple[Condition, ...] = ()
     gate: str | None = None
 
     def items(self) -> set[str]:
@@ -34,7 +34,7 @@ class Condition:
             found |= part.items()
         return found
 
-    def holds(self, answers: Answers, gates: Mapping[str, "Condition"]) -> bool:
+    def holds(self, answers: Answers, gates: Mapping[str, Condition]) -> bool:
         if self.kind == "gate":
             return gates[self.gate].holds(answers, gates)
         if self.kind == "any":
