@@ -10,7 +10,7 @@ from datetime import datetime
 class NewSubmission:
     """What the kiosk hands to the store when a patient submits."""
 
-    answers: dict  # the answers document, {item id: value}
+    answers: dict = field(repr=False)  # the answers document, {item id: value}; never in a repr
     language: str  # "en" or "es"
     questionnaire_version: str
     submitted_at: datetime  # timezone-aware, UTC
@@ -21,7 +21,7 @@ class NewSubmission:
 @dataclass(frozen=True)
 class Comment:
     author: str
-    text: str
+    text: str = field(repr=False)
     written_at: datetime
     version: int  # 1, 2, ... per submission; a new comment never replaces an old one
 
@@ -31,7 +31,7 @@ class Submission:
     """A stored submission, decrypted, with its latest scoring result and review state."""
 
     id: str
-    answers: dict
+    answers: dict = field(repr=False)  # never in a repr: a logged record must not leak a name
     language: str
     questionnaire_version: str
     submitted_at: datetime
@@ -40,7 +40,7 @@ class Submission:
     triage: str | None
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
-    comments: tuple[Comment, ...] = field(default_factory=tuple)
+    comments: tuple[Comment, ...] = field(default_factory=tuple, repr=False)
 
     @property
     def name(self) -> str:
@@ -54,7 +54,7 @@ class Submission:
 @dataclass(frozen=True)
 class User:
     username: str
-    password_hash: str
+    password_hash: str = field(repr=False)
     role: str  # "clinician" or "admin"
     failed_logins: int = 0
     locked_until: datetime | None = None

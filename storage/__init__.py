@@ -1,0 +1,18 @@
+"""Durable, encrypted storage of submissions, results, reviews, comments, users and audit.
+
+    from storage import open_store
+    store = open_store(settings)       # migrates, loads (or on first start creates) the key
+    sid = store.save_submission(new)   # committed to disk before it returns
+
+See docs/storage.md.
+"""
+
+from storage.errors import KeyMissing, StorageFull, StoreError
+from storage.opening import open_store
+from storage.records import AuditEvent, Comment, NewSubmission, Submission, User
+from storage.store import Store
+
+__all__ = [
+    "AuditEvent", "Comment", "KeyMissing", "NewSubmission", "Store", "StorageFull", "StoreError",
+    "Submission", "User", "open_store",
+]

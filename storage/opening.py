@@ -1,0 +1,163 @@
+"""Opening the store: migrate, find or create the key, prove it opens the data, backfill.
+
+Also key rotation, which re-seals every row under the current key in small transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select, union, update
+from sqlalchemy.exc import IntegrityError
+
+from storage import rows
+from storage.crypto import DecryptError, KeyRing, patient_key
+from storage.engine import make_engine, make_private
+from storage.errors import KeyMissing
+from storage.keys import configured_ring, create_key_file, missing_key_message
+from storage.migrations import migrate
+from storage.schema import comments, key_checks, submissions
+from storage.store import Store
+
+log = logging.getLogger("storage")
+CHECK_TEXT = b"screener key check v1"
+BATCH = 100
+
+
+def open_store(settings) -> Store:
+    """The store of ``settings.database_url``: migrated, with a key that opens its data."""
+    engine = make_engine(settings.database_url)
+    try:
+        applied = migrate(engine)
+        make_private(settings.database_url)
+        if applied:
+            log.info("applied schema migrations %s", applied)
+        ring = _ring_for(engine, settings)
+        store = Store(engine, ring, None if settings.encryption_keys.strip() else Path(settings.key_file))
+        _backfill_patient_keys(store)
+        return store
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def used_key_ids(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        query = union(select(submissions.c.key_id).distinct(), select(comments.c.key_id).distinct())
+        return set(conn.execute(query).scalars())
+
+
+def _ring_for(engine: Engine, settings) -> KeyRing:
+    ring = configured_ring(settings)
+    used = used_key_ids(engine)
+    if ring is None:
+        if used:
+            raise KeyMissing(missing_key_message(settings, "The database holds encrypted data but no "
+                                                 "encryption key is configured."))
+        ring = create_key_file(Path(settings.key_file))
+    missing = sorted(used - set(ring.keys))
+    if missing:
+        raise KeyMissing(missing_key_message(
+            settings, f"The database holds data encrypted with key id(s) {', '.join(missing)}, "
+            f"which {ring.source} does not have."))
+    _verify(engine, ring, used, settings)
+    return ring
+
+
+def _verify(engine: Engine, ring: KeyRing, used: set[str], settings) -> None:
+    with engine.connect() as conn:
+        checks = {r.key_id: bytes(r.check_enc) for r in conn.execute(select(key_checks))}
+        samples = {kid: conn.execute(select(submissions.c.id, submissions.c.answers_enc)
+                                     .where(submissions.c.key_id == kid).limit(1)).first()
+                   for kid in used if kid not in checks}
+    try:
+        for kid, blob in checks.items():
+            if kid in ring.keys:
+                ring.open(blob, f"key-check:{kid}")
+        for sample in samples.values():
+            if sample is not None:
+                rows.open_answers(ring, sample.id, sample.answers_enc)
+    except DecryptError:
+        raise KeyMissing(missing_key_message(
+            settings, f"The key in {ring.source} is not the key this database was encrypted with "
+            "(same id, different key).")) from None
+    for key in ring.keys.values():
+        if key.id not in checks:
+            _add_check(engine, ring, key.id)
+
+
+def _add_check(engine: Engine, ring: KeyRing, key_id: str) -> None:
+    one = KeyRing([ring.keys[key_id]], ring.source)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(key_checks).values(
+                key_id=key_id, check_enc=one.seal(CHECK_TEXT, f"key-check:{key_id}"), created_at=rows.now()))
+    except IntegrityError:
+        pass  # another process added it at the same moment
+
+
+def _backfill_patient_keys(store: Store) -> None:
+    """Rows stored before migration 3 get their lookup hash (needs the key, so not in SQL)."""
+    while True:
+        with store.engine.connect() as conn:
+            todo = conn.execute(select(submissions.c.id, submissions.c.answers_enc)
+                                .where(submissions.c.patient_key.is_(None)).limit(BATCH)).all()
+        todo = [(r.id, rows.open_answers(store.ring, r.id, r.answers_enc)) for r in todo]
+        todo = [(sid, a) for sid, a in todo if a.get("patient.name") and a.get("patient.birth_date")]
+        if not todo:
+            return
+        with store.engine.begin() as conn:
+            for sid, answers in todo:
+                conn.execute(update(submissions).where(submissions.c.id == sid).values(
+                    patient_key=patient_key(store.ring.current, str(answers["patient.name"]),
+                                            str(answers["patient.birth_date"]))))
+
+
+def rotate(store: Store, on_batch=None) -> dict[str, int]:
+    """Re-seal every submission and comment not under the current key; returns counts.
+
+    Each batch is its own transaction, so an interrupted rotation leaves every row readable
+    (under the old or the new key) and running it again finishes the job. ``on_batch(counts)``
+    is called after each committed batch.
+    """
+    ring, current = store.ring, store.ring.current
+    _add_check(store.engine, ring, current.id) if current.id not in _check_ids(store.engine) else None
+    counts = {"submissions": 0, "comments": 0}
+    while True:
+        with store.engine.connect() as conn:
+            batch = conn.execute(select(submissions.c.id, submissions.c.answers_enc)
+                                 .where(submissions.c.key_id != current.id).limit(BATCH)).all()
+        if not batch:
+            break
+        with store.engine.begin() as conn:
+            for r in batch:
+                answers = rows.open_answers(ring, r.id, r.answers_enc)
+                name, birth = str(answers.get("patient.name", "")), str(answers.get("patient.birth_date", ""))
+                conn.execute(update(submissions).where(submissions.c.id == r.id).values(
+                    key_id=current.id, answers_enc=rows.seal_answers(ring, r.id, answers),
+                    patient_key=patient_key(current, name, birth) if name and birth else None))
+        counts["submissions"] += len(batch)
+        if on_batch:
+            on_batch(counts)
+    while True:
+        with store.engine.connect() as conn:
+            batch = conn.execute(select(comments.c.id, comments.c.submission_id, comments.c.version,
+                                        comments.c.text_enc)
+                                 .where(comments.c.key_id != current.id).limit(BATCH)).all()
+        if not batch:
+            break
+        with store.engine.begin() as conn:
+            for c in batch:
+                context = rows.comment_context(c.submission_id, c.version)
+                conn.execute(update(comments).where(comments.c.id == c.id).values(
+                    key_id=current.id, text_enc=ring.seal(ring.open(bytes(c.text_enc), context), context)))
+        counts["comments"] += len(batch)
+        if on_batch:
+            on_batch(counts)
+    return counts
+
+
+def _check_ids(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(key_checks.c.key_id)).scalars())

@@ -1,0 +1,100 @@
+"""The current tables, for queries. The migrations (storage/migrations.py) create them.
+
+Times are text, ISO 8601 in UTC with microseconds and a ``Z``, so they sort as strings on
+both SQLite and PostgreSQL. Encrypted columns end in ``_enc`` and hold crypto.py blobs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+submissions = Table(
+    "submissions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("submitted_at", String(32), nullable=False, index=True),
+    Column("stored_at", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("questionnaire_version", String(64), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("answers_enc", LargeBinary, nullable=False),  # name, birth date, typed text: sealed
+    Column("patient_key", String(100), index=True),  # keyed HMAC of name + birth date
+)
+
+results = Table(
+    "results", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("scored_at", String(32), nullable=False),
+    Column("rules_version", String(64), nullable=False),
+    Column("triage", String(16)),
+    Column("result_json", Text, nullable=False),  # holds no name or typed text
+)
+
+users = Table(
+    "users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", String(32)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(200), nullable=False, default=""),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("username", String(64), nullable=False),
+    Column("reviewed_at", String(32), nullable=False),
+)
+
+comments = Table(
+    "comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("written_at", String(32), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("text_enc", LargeBinary, nullable=False),
+    UniqueConstraint("submission_id", "version", name="uq_comment_version"),
+)
+
+key_checks = Table(
+    "key_checks", metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("check_enc", LargeBinary, nullable=False),  # a known text sealed with that key
+    Column("created_at", String(32), nullable=False),
+)
+
+ENCRYPTED = {"submissions": "answers_enc", "comments": "text_enc"}
