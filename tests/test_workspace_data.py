@@ -1,0 +1,182 @@
+"""Patients for the workspace tests, stored through the real store and scored by the real scoring;
+and the pure parts of the workspace (list order and rows, clinician wording, trend data)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hyp
+
+from clinic.accounts import hash_password
+from questionnaire.answers import age_on
+from questionnaire.bank import load_bank
+from scoring import score
+from storage import NewSubmission, open_store
+from storage.records import Submission
+from workspace import trends, views
+
+BANK = load_bank()
+HOSTILE_TEXT = "**bold** [link](http://x) <b>x</b>"
+PASSWORD = "correct horse battery"
+
+NO_FLAGS = {k: "no" for k in (
+    "rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.cancer_immuno",
+    "rf.weight_loss", "safety.neuromuscular", "safety.toxin_allergy", "safety.milk_allergy",
+    "safety.toxin_before", "safety.blood_thinner", "safety.swallow_breath", "safety.skin_infection",
+    "safety.antibiotic_injections")}
+HEADACHE_NO_FLAGS = {k: "no" for k in (
+    "rf.new_after_50", "rf.pattern_change", "rf.positional", "rf.head_injury", "rf.jaw_scalp")}
+
+# Spanish-speaking, chronic migraine strong; typed text that looks like Markdown and HTML.
+MIGRAINE_ES = {
+    "patient.name": "María José Peña", "patient.birth_date": "1980-03-14", "patient.sex": "female",
+    "patient.language": "es", "visit.main_problem": "headache", "visit.concern": HOSTILE_TEXT,
+    "meds.list": "ibuprofeno 400 mg\nsumatriptán", "pain.regions": ["head", "neck"],
+    "peg.pain": 7, "peg.enjoyment": 6, "peg.activity": 8,
+    "neck.pulls": "no", "neck.tremor": "no", "neck.pain": 4,
+    "ha.any": "yes", "ha.days": 20, "ha.months": 12, "ha.duration": "4h_to_1d", "ha.one_side": "yes",
+    "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe", "ha.worse_activity": "yes",
+    "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no", "ha.migraine_days": 12,
+    "ha.disabled": "yes", "ha.med_days": 8, "ha.med_types": ["simple", "triptan"],
+    "ha.preventives": ["beta_blocker"], "back.pain": "no", "mf.knots": "no", "mf.widespread": "no",
+    "safety.pregnant": "no", **NO_FLAGS, **HEADACHE_NO_FLAGS,
+}
+# English, low back pain strong (off-label), routine.
+BACK_EN = {
+    "patient.name": "Tom Baker", "patient.birth_date": "1970-06-01", "patient.sex": "male",
+    "patient.language": "en", "visit.main_problem": "back", "pain.regions": ["lower_back"],
+    "peg.pain": 5, "peg.enjoyment": 5, "peg.activity": 6, "neck.pulls": "no", "neck.tremor": "no",
+    "neck.pain": 1, "ha.any": "no", "back.pain": "yes", "back.months": 24, "back.spasms": "yes",
+    "back.spasm_days": 4, "back.below_knee": "no", "back.tried": ["physio", "nsaid"],
+    "rf.saddle": "no", "rf.bladder_bowel": "no", "rf.leg_weakness": "no", "rf.back_fever": "no",
+    "rf.infection_risk": "no", "rf.trauma": "no", "mf.knots": "no", "mf.widespread": "no",
+    "safety.pregnant": "not_applicable", **NO_FLAGS,
+}
+# English, a thunderclap headache: urgent.
+URGENT_EN = {**BACK_EN, "patient.name": "Ann Urgent", "patient.birth_date": "1990-01-01",
+             "rf.thunderclap": "yes"}
+
+
+def save(store, answers: dict, when: datetime) -> str:
+    """Store ``answers`` as the kiosk does, with the real scoring's result."""
+    result = score(answers, when.date()).to_dict()
+    return store.save_submission(NewSubmission(
+        answers=answers, language=answers["patient.language"], questionnaire_version=BANK.version,
+        submitted_at=when, result=result, rules_version=result["rules_version"]))
+
+
+def add_user(store, username: str, role: str = "clinician", password: str = PASSWORD) -> None:
+    store.create_user(username, hash_password(password), role)
+
+
+def minutes_ago(n: int) -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=n)
+
+
+@pytest.fixture
+def store(db_url, tmp_path):
+    from clinic.config import Settings
+    opened = open_store(Settings(database_url=db_url, key_file=str(tmp_path / "key")))
+    yield opened
+    opened.close()
+
+
+# ---------------------------------------------------------------- pure parts
+def test_list_puts_urgent_on_top_then_newest_first(store):
+    ids = {"old_routine": save(store, BACK_EN, minutes_ago(30)),
+           "urgent": save(store, URGENT_EN, minutes_ago(20)),
+           "new_migraine": save(store, MIGRAINE_ES, minutes_ago(5))}
+    subs = store.list_submissions()
+    order = [s.id for s in views.list_order(subs)]
+    assert order == [ids["urgent"], ids["new_migraine"], ids["old_routine"]]
+    rows = views.list_rows(subs)
+    assert rows[0]["Triage"] == views.TRIAGE_BADGE["urgent"]
+    assert rows[1]["Name"] == "María José Peña"
+    assert rows[1]["Language"] == "Spanish"
+    assert "chronic migraine (strong)" in rows[1]["Suggested"]
+    assert rows[1]["Age"] == age_on(date(1980, 3, 14), subs[0].submitted_at.date())
+
+
+@pytest.mark.parametrize(("item_id", "value", "shown"), [
+    ("ha.duration", "4h_to_1d", BANK.item("ha.duration").option("4h_to_1d").label),
+    ("pain.regions", ["head", "neck"], "; ".join(BANK.item("pain.regions").option(c).label
+                                                 for c in ("head", "neck"))),
+    ("ha.nausea", "unsure", "Unsure"),
+    ("ha.days", 20, "20"),
+    ("visit.concern", HOSTILE_TEXT, HOSTILE_TEXT),
+])
+def test_answers_are_in_clinician_wording_whatever_the_language(item_id, value, shown):
+    assert views.answer_text(BANK.item(item_id), value) == shown
+
+
+def test_every_answer_row_names_its_item_and_unanswered_asked_items_say_so():
+    answers = {k: v for k, v in MIGRAINE_ES.items() if k != "ha.aura"}
+    rows = {r["Item"]: r for r in views.answer_rows(BANK, answers)}
+    assert set(answers) <= set(rows)
+    assert rows["ha.aura"]["Answer"] == "(not answered)"
+    assert rows["ha.days"]["Question"] == BANK.item("ha.days").label
+    assert "back.months" not in rows  # not asked: back.pain = no
+
+
+def test_patient_texts_are_kept_exactly_as_typed():
+    texts = dict(views.patient_texts(BANK, MIGRAINE_ES))
+    assert texts[BANK.label("visit.concern")] == HOSTILE_TEXT
+    assert texts[BANK.label("meds.list")] == "ibuprofeno 400 mg\nsumatriptán"
+
+
+def _visit(days_ago: int, **answers) -> Submission:
+    return Submission(id=str(days_ago), answers={**MIGRAINE_ES, **answers}, language="es",
+                      questionnaire_version="x", submitted_at=datetime(2026, 11, 24, 12, tzinfo=UTC)
+                      - timedelta(days=days_ago), result=None, rules_version=None, triage=None)
+
+
+def test_visit_rows_show_the_change_from_the_first_visit():
+    visits = [_visit(60, **{"ha.days": 20, "neck.pain": 4}), _visit(30, **{"ha.days": 14, "neck.pain": 5}),
+              _visit(0, **{"ha.days": 8, "peg.pain": 4, "peg.enjoyment": 3, "peg.activity": 5})]
+    table = {r["Measure"]: r for r in trends.change_table(trends.visit_rows(visits))}
+    assert table["Headache days a month"] == {"Measure": "Headache days a month", "First visit": 20,
+                                              "Latest visit": 8, "Change from first": -12, "Visits": 3}
+    assert table["PEG (0-10)"]["Change from first"] == -3.0
+    assert table["Neck pain (0-10)"]["Change from first"] == 0
+
+
+def test_weekly_counts_group_by_monday_and_count_only_suggested_matches(store):
+    when = datetime(2026, 11, 24, 12, tzinfo=UTC)  # a Tuesday
+    for answers, days_ago in ((MIGRAINE_ES, 0), (MIGRAINE_ES, 1), (BACK_EN, 8), (URGENT_EN, 8)):
+        save(store, answers, when - timedelta(days=days_ago))
+    subs = store.list_submissions()
+    monday = trends.week_of(when).isoformat()
+    counts = {(r["week"], r["indication"], r["match"]): r["count"] for r in trends.indication_counts(subs)}
+    assert counts[(monday, "Chronic migraine", "strong")] == 2
+    assert all(r["match"] in ("strong", "possible") for r in trends.indication_counts(subs))
+    triage = {(r["week"], r["triage"]): r["count"] for r in trends.triage_counts(subs)}
+    assert triage[(trends.week_of(when - timedelta(days=8)).isoformat(), "urgent")] == 1
+    assert sum(triage.values()) == 4
+
+
+def test_day_bounds_cover_whole_local_days():
+    start, end = views.day_bounds(date(2026, 11, 24), date(2026, 11, 24))
+    assert (end - start) == timedelta(days=1)
+    assert start.astimezone().hour == 0
+
+
+@given(hyp.lists(hyp.tuples(hyp.sampled_from(["urgent", "review", "routine", None]),
+                            hyp.integers(0, 10_000)), max_size=30))
+def test_list_order_is_urgent_first_then_newest_first(entries):
+    subs = [Submission(id=str(n), answers={}, language="en", questionnaire_version="x",
+                       submitted_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=m), result=None,
+                       rules_version=None, triage=t) for n, (t, m) in enumerate(entries)]
+    ordered = views.list_order(subs)
+    assert sorted(s.id for s in ordered) == sorted(s.id for s in subs)
+    keys = [(s.triage != "urgent", -s.submitted_at.timestamp()) for s in ordered]
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("item", [i for i in BANK.items if i.type in ("choice", "multi", "yn")],
+                         ids=lambda i: i.id)
+def test_every_coded_answer_has_clinician_wording(item):
+    for code in item.codes:
+        shown = views.answer_text(item, [code] if item.type == "multi" else code)
+        assert shown and shown != code, (item.id, code)

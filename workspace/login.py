@@ -1,0 +1,196 @@
+"""The staff login page, the guard every staff page calls first, and the staff navigation.
+
+Password logins follow ``clinic.accounts`` (growing delay, temporary lock, same answer for
+unknown names). Single sign-on (Streamlit's OIDC ``st.login``) is offered only when an
+``[auth]`` section is configured in ``.streamlit/secrets.toml``; an OIDC user must also have
+an account whose username is their e-mail address.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+
+import streamlit as st
+
+from clinic import runtime
+from clinic.accounts import (
+    MAX_PASSWORD_LENGTH,
+    UnknownNames,
+    attempt_login,
+    is_idle,
+    normalise_username,
+)
+from workspace import session
+
+WRONG = "Wrong username or password."
+IDLE_CHECK_SECONDS = 20
+WIDE_CSS = ("<style>[data-testid='stMainBlockContainer']{max-width:min(1440px,96vw);"
+            "padding-top:2.5rem}</style>")
+
+
+@st.cache_resource(show_spinner=False)
+def _unknown_names() -> UnknownNames:
+    """Failed-login counts for names that are not accounts (usernames only, never patient data)."""
+    return UnknownNames()
+
+
+# ---------------------------------------------------------------- password login
+def password_login(username: str, password: str) -> str | None:
+    """Try a password login; on success the session is logged in and None returned, else a message."""
+    store, settings, moment = runtime.store(), runtime.settings(), session.now()
+    name = normalise_username(username)[:64]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        password = ""  # no account has a longer one; still checked, so it costs the same work
+    user = store.get_user(name) if name else None
+    outcome = attempt_login(user, password, moment, settings,
+                            unknown=_unknown_names().get(name) if user is None else None)
+    if user is None:
+        _unknown_names().put(name, outcome.state)
+    elif (outcome.state.failed_logins, outcome.state.locked_until) != (user.failed_logins, user.locked_until):
+        store.set_login_state(name, outcome.state.failed_logins, outcome.state.locked_until)
+    actor = name if user is not None else "(unknown user)"
+    if outcome.ok:
+        session.log_in(outcome.user.username, outcome.user.role, "password")
+        return None
+    if outcome.wait_seconds:
+        session.audit(actor, "login_refused", f"wait {outcome.wait_seconds}s")
+        return f"Too many failed logins. Try again in {_duration(outcome.wait_seconds)}."
+    session.audit(actor, "login_failed", "password")
+    return WRONG
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{(seconds + 59) // 60} minutes"
+
+
+# ---------------------------------------------------------------- single sign-on (OIDC)
+def oidc_providers() -> list[str | None]:
+    """Providers configured under [auth] in secrets ([None] for a single unnamed one); [] if none."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return []
+        auth = st.secrets.get("auth")
+    except Exception:  # unreadable secrets: no single sign-on, password logins still work
+        return []
+    if not isinstance(auth, Mapping) or not auth:
+        return []
+    named = [str(k) for k, v in auth.items() if isinstance(v, Mapping)]
+    return ([None] if "client_id" in auth else []) + named
+
+
+def _authlib_installed() -> bool:
+    return importlib.util.find_spec("authlib") is not None
+
+
+def _oidc_login_from_cookie() -> str | None:
+    """Log in the OIDC identity of this browser if it has an account; a message otherwise."""
+    try:
+        user_info = st.user
+        if not user_info.get("is_logged_in"):
+            return None
+        email = normalise_username(str(user_info.get("email") or ""))
+        verified = user_info.get("email_verified", True) is not False
+    except Exception:
+        return None
+    account = runtime.store().get_user(email) if email and verified else None
+    if account is None or not account.active:
+        if not st.session_state.get("ws_oidc_refused"):
+            session.audit("(unknown user)", "login_failed", "oidc")
+            st.session_state["ws_oidc_refused"] = True
+        return "Your single sign-on identity has no staff account here. Ask an administrator."
+    session.log_in(account.username, account.role, "oidc")
+    return None
+
+
+def _oidc_section() -> None:
+    providers = oidc_providers()
+    if not providers:
+        return
+    message = _oidc_login_from_cookie()
+    if message is None and session.logged_in_staff():
+        st.rerun()
+    if message:
+        st.error(message)
+        st.button("Sign out of single sign-on", on_click=st.logout)
+    if not _authlib_installed():
+        st.caption("Single sign-on is configured but the Authlib package is not installed.")
+        return
+    st.divider()
+    for provider in providers:
+        label = f"Sign in with {provider.title()}" if provider else "Sign in with single sign-on"
+        if st.button(label, key=f"ws_sso_{provider or 'default'}", width="stretch"):
+            st.login(provider) if provider else st.login()
+
+
+# ---------------------------------------------------------------- pages and guard
+def login_form() -> None:
+    notice = st.session_state.pop(session.NOTICE_KEY, None)
+    st.title("Staff login")
+    if notice:
+        st.info(notice)
+    with st.form("ws_login", clear_on_submit=True):
+        username = st.text_input("Username", key="ws_username", max_chars=64, autocomplete="username")
+        password = st.text_input("Password", key="ws_password", type="password",
+                                 autocomplete="current-password")  # no max_chars: no length counter
+        submitted = st.form_submit_button("Log in", type="primary", width="stretch")
+    if submitted:
+        message = password_login(username, password)
+        if message is None:
+            st.rerun()
+        st.error(message)
+    _oidc_section()
+
+
+def login_page() -> None:
+    staff = session.logged_in_staff()
+    if staff is None:
+        login_form()
+        return
+    staff = session.touch(staff)
+    if st.session_state.pop(session.GOTO_KEY, False):
+        from workspace import router
+        st.switch_page(router.page("today"))
+    nav_bar(staff, "login")
+    st.success(f"You are logged in as {staff.username}.")
+
+
+def require_staff(admin: bool = False) -> session.Staff:
+    """The logged-in staff member, or the login form and nothing else (the page stops here)."""
+    staff = session.logged_in_staff()
+    if staff is None:
+        login_form()
+        st.stop()
+    staff = session.touch(staff)
+    st.session_state.pop(session.GOTO_KEY, None)
+    st.set_page_config(page_title="Clinic workspace", layout="wide")
+    st.html(WIDE_CSS)  # client-side page links fall back to app.py's centred layout; keep pages wide
+    if admin and not staff.is_admin:
+        st.error("This page is for administrators.")
+        st.stop()
+    return staff
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def _idle_watch() -> None:
+    """Log off an idle session even when nobody touches the page (the fragment is not activity)."""
+    staff = st.session_state.get(session.STAFF_KEY)
+    if staff is not None and is_idle(staff.last_activity, session.now(), runtime.settings()):
+        session.log_off("idle")
+        st.rerun(scope="app")
+
+
+def nav_bar(staff: session.Staff, current: str) -> None:
+    """The staff navigation (the app's own menu is hidden so patients never see it)."""
+    from workspace import router
+    names = [n for n in router.pages_for(staff) if n != "login"]
+    columns = st.columns([1] * len(names) + [1.6, 0.9], vertical_alignment="center")
+    for column, name in zip(columns, names, strict=False):
+        column.page_link(router.page(name), label=router.PAGES[name][1], disabled=name == current)
+    columns[-2].caption(f":material/person: `{staff.username}` · {staff.role}")
+    if columns[-1].button("Log off", key="ws_logoff", width="stretch"):
+        session.log_off("button")
+        st.switch_page(router.page("login"))
+    _idle_watch()

@@ -1,0 +1,133 @@
+"""Who is logged in to this browser session, idle logoff, and the audit trail.
+
+The logged-in staff member lives only in this session's ``st.session_state`` (never in a
+module global or a cache). ``logged_in_staff`` is the one check every staff page and the
+router make: it logs off a session that has been idle for ``staff_idle_seconds`` and one whose
+account has been removed or deactivated.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from clinic import runtime
+from clinic.accounts import is_idle
+
+STAFF_KEY = "ws_staff"
+SELECTED_KEY = "ws_selected"  # the submission chosen in the list (never a query parameter)
+VIEWED_KEY = "ws_viewed"  # the submission whose view was last audited
+NOTICE_KEY = "ws_notice"  # a message for the login page (e.g. "logged off after inactivity")
+GOTO_KEY = "ws_goto"  # after a login: open today's list
+ENDED_KEY = "ws_ended"  # this session had a staff login that ended (idle or logoff)
+_KEPT = (NOTICE_KEY, ENDED_KEY)  # every other "ws_" key belongs to one login and goes with it
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    role: str  # "clinician" or "admin"
+    via: str  # "password" or "oidc"
+    last_activity: datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def audit(actor: str, action: str, target: str = "") -> None:
+    """Record who did what (never an answer). A failing audit is logged, never shown to patients."""
+    try:
+        runtime.store().audit(actor, action, target)
+    except Exception:  # the action itself already happened; keep the page usable
+        _LOG.exception("audit write failed for action %s", action)
+
+
+def _forget() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("ws_") and k not in _KEPT]:
+        del st.session_state[key]
+
+
+def log_in(username: str, role: str, via: str) -> None:
+    _forget()
+    st.session_state[STAFF_KEY] = Staff(username, role, via, now())
+    st.session_state[GOTO_KEY] = True
+    audit(username, "login", via)
+
+
+def log_off(reason: str = "button") -> None:
+    """Forget the staff member and everything they had open in this session."""
+    staff = st.session_state.get(STAFF_KEY)
+    _forget()
+    if staff is None:
+        return
+    st.session_state[ENDED_KEY] = True
+    audit(staff.username, "logoff", reason)
+    if reason == "idle":
+        minutes = max(1, runtime.settings().staff_idle_seconds // 60)
+        unit = "minute" if minutes == 1 else "minutes"
+        st.session_state[NOTICE_KEY] = f"You were logged off after {minutes} {unit} without activity."
+    else:
+        st.session_state[NOTICE_KEY] = "You are logged off."
+    if staff.via == "oidc":
+        _oidc_logout()
+
+
+def _oidc_logout() -> None:
+    try:
+        st.logout()
+    except Exception:  # SSO configuration removed meanwhile: our own session is already gone
+        _LOG.warning("st.logout failed after a staff logoff")
+
+
+def logged_in_staff() -> Staff | None:
+    """The staff member of this session, or None (after logging off an idle or removed account)."""
+    staff = st.session_state.get(STAFF_KEY)
+    if not isinstance(staff, Staff):
+        return None
+    if is_idle(staff.last_activity, now(), runtime.settings()):
+        log_off("idle")
+        return None
+    user = runtime.store().get_user(staff.username)
+    if user is None or not user.active:
+        log_off("account_disabled")
+        return None
+    if user.role != staff.role:
+        staff = replace(staff, role=user.role)
+        st.session_state[STAFF_KEY] = staff
+    return staff
+
+
+def had_login() -> bool:
+    """True after a staff login in this session ended: its pages still answer, with the login form."""
+    return bool(st.session_state.get(ENDED_KEY))
+
+
+def touch(staff: Staff) -> Staff:
+    """Record activity: a staff page ran because the person did something."""
+    staff = replace(staff, last_activity=now())
+    st.session_state[STAFF_KEY] = staff
+    return staff
+
+
+def select_submission(submission_id: str) -> None:
+    st.session_state[SELECTED_KEY] = submission_id
+
+
+def selected_submission() -> str | None:
+    return st.session_state.get(SELECTED_KEY)
+
+
+def audit_view_once(staff: Staff, submission_id: str) -> None:
+    """Audit opening a submission once per opening, not on every rerun of the detail page."""
+    if st.session_state.get(VIEWED_KEY) != submission_id:
+        audit(staff.username, "view_submission", submission_id)
+        st.session_state[VIEWED_KEY] = submission_id

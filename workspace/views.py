@@ -1,0 +1,143 @@
+"""What the staff pages show, as plain data: list rows, badges, answers in clinician wording.
+
+Pure: no Streamlit, no store. The pages turn these rows into tables (``st.dataframe`` shows
+every cell as text, so nothing a patient typed is ever read as Markdown or HTML).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from export.summary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, age, peg
+from questionnaire.bank import Bank, Item
+from storage.records import Submission
+
+TRIAGE_BADGE = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
+TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
+MATCH_BADGE = {"strong": "●● strong", "possible": "●○ possible", "unlikely": "○○ unlikely"}
+EVIDENCE_BADGE = {"fda_approved": "FDA-approved", "off_label": "OFF-LABEL"}
+SUGGESTED = ("strong", "possible")
+TRIAGE_ORDER = {"urgent": 0, "review": 1, "routine": 2, None: 3}
+SHORT_NAMES = {
+    "cervical_dystonia": "cervical dystonia",
+    "chronic_migraine": "chronic migraine",
+    "tension_type_headache": "tension-type headache",
+    "low_back_pain": "low back pain",
+    "myofascial_pain": "myofascial pain",
+}
+PATIENT_TEXT_ITEMS = ("visit.concern", "meds.list")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC time in the clinic's local time zone (the server's)."""
+    return moment.astimezone()
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local midnight at the start of ``first`` to local midnight after ``last``, as aware times."""
+    tz = datetime.now().astimezone().tzinfo
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    return start, end
+
+
+def suggestions(result: dict | None) -> list[tuple[str, str]]:
+    """(indication id, match) at strong or possible, strongest first (the result's own order)."""
+    if not result:
+        return []
+    return [(i["id"], i["match"]) for i in result.get("indications", []) if i.get("match") in SUGGESTED]
+
+
+def suggestion_text(result: dict | None) -> str:
+    parts = [f"{SHORT_NAMES.get(i, i)} ({m})" for i, m in suggestions(result)]
+    return "; ".join(parts) if parts else "—"
+
+
+def list_order(subs: list[Submission]) -> list[Submission]:
+    """Urgent ones on top; otherwise newest first."""
+    newest = sorted(subs, key=lambda s: s.submitted_at, reverse=True)
+    return sorted(newest, key=lambda s: s.triage != "urgent")
+
+
+def list_rows(subs: list[Submission], with_date: bool = False) -> list[dict]:
+    """One row per submission for the list table, in list order."""
+    rows = []
+    for s in list_order(subs):
+        when = local_time(s.submitted_at)
+        rows.append({
+            "Triage": TRIAGE_BADGE.get(s.triage, TRIAGE_BADGE[None]),
+            "Name": s.name,
+            "Age": age(s),
+            "Time": when.strftime("%d %b %H:%M" if with_date else "%H:%M"),
+            "Language": LANGUAGE_NAMES.get(s.language, s.language),
+            "Suggested": suggestion_text(s.result),
+            "PEG": peg(s),
+            "Reviewed": f"✓ {s.reviewed_by}" if s.reviewed_by else "",
+        })
+    return rows
+
+
+def choice_label(submission: Submission) -> str:
+    """How a submission is named in a picker: time, name, triage."""
+    when = local_time(submission.submitted_at).strftime("%d %b %H:%M")
+    triage = (submission.triage or "not scored").upper() if submission.triage == "urgent" else (
+        submission.triage or "not scored")
+    return f"{when} · {submission.name} · {triage}"
+
+
+def indication_name(indication_id: str) -> str:
+    return INDICATION_NAMES.get(indication_id, indication_id)
+
+
+# ---------------------------------------------------------------- answers in clinician wording
+def answer_text(item: Item, value: object) -> str:
+    """An answer in the clinician's words (English option labels), whatever the patient's language."""
+    if item.type == "yn":
+        return {"yes": "Yes", "no": "No", "unsure": "Unsure"}.get(str(value), str(value))
+    if item.type == "choice":
+        option = item.option(str(value))
+        return option.label if option else str(value)
+    if item.type == "multi" and isinstance(value, list):
+        return "; ".join(o.label if (o := item.option(str(v))) else str(v) for v in value)
+    return str(value)
+
+
+def answer_rows(bank: Bank, answers: dict) -> list[dict]:
+    """Every answer, in bank order, in clinician wording; asked-but-unanswered items say so."""
+    titles = {s.id: s.title["en"] for s in bank.sections}
+    rows = []
+    for item in bank.items:
+        if item.id in answers:
+            shown = answer_text(item, answers[item.id])
+        elif bank.is_asked(item, answers):
+            shown = "(not answered)"
+        else:
+            continue
+        rows.append({"Section": titles.get(item.section, item.section), "Question": item.label,
+                     "Answer": shown, "Item": item.id})
+    unknown = [k for k in answers if not bank.has(k)]
+    rows += [{"Section": "(not in this questionnaire version)", "Question": k,
+              "Answer": str(answers[k]), "Item": k} for k in unknown]
+    return rows
+
+
+def patient_texts(bank: Bank, answers: dict) -> list[tuple[str, str]]:
+    """(clinician label, text exactly as typed) for the free-text answers the patient wrote."""
+    return [(bank.label(k), answers[k]) for k in PATIENT_TEXT_ITEMS
+            if bank.has(k) and isinstance(answers.get(k), str) and answers[k].strip()]
+
+
+def flag_label(bank: Bank, flag_id: str) -> str:
+    try:
+        return bank.label(flag_id)
+    except KeyError:
+        return flag_id
+
+
+def reason_rows(indication: dict) -> list[dict]:
+    return [{"Reason": r.get("text", ""), "Items": ", ".join(r.get("items", []))}
+            for r in indication.get("reasons", [])]
+
+
+def indication_filter_options() -> list[str]:
+    return list(INDICATIONS)
