@@ -1,0 +1,151 @@
+"""``python -m clinic export``: write stored submissions to a file without the app.
+
+    python -m clinic export --format csv --since 2026-11-01 --until 2026-11-30 --out nov.csv
+    python -m clinic export --format pdf --since 2026-11-24 --triage urgent,review --out today.pdf
+
+Dates are calendar days (UTC) of submission, both inclusive. A PDF of several submissions is
+one file with one page per submission. The file is written whole or not at all (temporary file,
+then rename) with owner-only permissions; an existing file is replaced only with ``--force``.
+Each export is recorded in the audit log (format and count; never an answer).
+Exit status: 0 written, 1 nothing written (store problem, or no submission for a PDF),
+2 bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from export import filters, summary
+
+FORMATS = ("csv", "xlsx", "json", "fhir", "pdf")
+
+
+class UsageError(ValueError):
+    """A bad option; the message names it and what it allows."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit; the caller decides the status
+        raise UsageError(message)
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date written YYYY-MM-DD (e.g. 2026-11-24), got {text!r}") from None
+
+
+def _choices(allowed: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        values = [v.strip() for v in text.split(",") if v.strip()]
+        bad = [v for v in values if v not in allowed]
+        if bad or not values:
+            raise argparse.ArgumentTypeError(
+                f"got {', '.join(bad) or 'nothing'}; allowed: {', '.join(allowed)} "
+                "(several separated by commas)")
+        return values
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m clinic export", description="Export stored submissions to a file.")
+    p.add_argument("--format", required=True, choices=FORMATS, help="what to write")
+    p.add_argument("--since", required=True, type=_day, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--until", type=_day, help="last day, YYYY-MM-DD, inclusive (default: today)")
+    p.add_argument("--triage", type=_choices(summary.TRIAGE_LEVELS),
+                   help="only these triage levels, e.g. urgent,review")
+    p.add_argument("--indication", type=_choices(summary.INDICATIONS),
+                   help="only submissions where one of these is a strong or possible match")
+    p.add_argument("--language", type=_choices(filters.LANGUAGES), help="en and/or es")
+    p.add_argument("--out", required=True, type=Path, help="file to write")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    return p
+
+
+def render(fmt: str, subs: list) -> bytes:
+    """The export bytes of ``subs`` in ``fmt`` (imports only the writer it needs)."""
+    if fmt == "csv":
+        from export.tabular import to_csv
+        return to_csv(subs)
+    if fmt == "xlsx":
+        from export.tabular import to_xlsx
+        return to_xlsx(subs)
+    if fmt == "json":
+        from export.jsondoc import to_json
+        return to_json(subs)
+    if fmt == "fhir":
+        from export.fhir import to_fhir_json
+        return to_fhir_json(subs)
+    from export.pdf import to_pdf
+    return to_pdf(subs)
+
+
+def write_private(path: Path, data: bytes, force: bool) -> None:
+    """Write ``data`` to ``path`` atomically, readable by the owner only."""
+    if not path.parent.is_dir():
+        raise UsageError(f"--out: the folder {path.parent} does not exist")
+    if path.exists() and not force:
+        raise UsageError(f"--out: {path} exists; add --force to replace it")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _window(args) -> tuple[datetime, datetime]:
+    until = args.until or datetime.now(UTC).date()
+    if args.since > until:
+        raise UsageError(f"--since ({args.since}) must not be after --until ({until})")
+    start = datetime.combine(args.since, time(), UTC)
+    return start, datetime.combine(until + timedelta(days=1), time(), UTC)
+
+
+def _export(args) -> int:
+    from clinic.config import load_settings
+    from storage import StoreError, open_store
+
+    start, end = _window(args)
+    try:
+        store = open_store(load_settings())
+    except (StoreError, OSError) as exc:
+        print(f"export: cannot open the store: {exc}", file=sys.stderr)
+        return 1
+    try:
+        subs = filters.select(store.list_submissions(start, end), triage=args.triage,
+                              indication=args.indication, language=args.language)
+        if args.format == "pdf" and not subs:
+            print("export: no submissions match; nothing written", file=sys.stderr)
+            return 1
+        write_private(args.out, render(args.format, subs), args.force)
+        store.audit(f"cli:{getpass.getuser()}"[:64], "export", f"{args.format}:list of {len(subs)}")
+    finally:
+        store.close()
+    print(f"exported {len(subs)} submission(s) as {args.format} to {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = parser().parse_args(argv)
+        return _export(args)
+    except UsageError as exc:
+        print(f"export: {exc}\n{parser().format_usage().strip()}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)

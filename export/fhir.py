@@ -1,0 +1,208 @@
+"""Submissions as FHIR R4 resources (fhir.resources R4B models, validated on build).
+
+- ``questionnaire_response(sub)``: a ``QuestionnaireResponse`` whose items mirror the
+  Questionnaire (one group per section; linkId = item id), answers typed (valueCoding with the
+  item's answer system, valueInteger, valueString, valueDate; a multi answer is several
+  answers; a text of nothing but white space such as U+2028, which FHIR's string cannot hold,
+  is a text/plain valueAttachment). The subject is a display-only reference (the patient's name as typed).
+- The scoring result travels inside it as a contained ``RiskAssessment`` (id "scoring",
+  referenced by the extension ``EXT_SCORING``): one prediction per indication (outcome =
+  indication, qualitativeRisk = match, rationale = evidence and reasons), the triage as
+  ``EXT_TRIAGE`` and the exact result JSON as ``EXT_RESULT``.
+- ``bundle(subs)``: a ``Bundle`` of type collection: the Questionnaire, then one response per
+  submission.
+- ``answers_from_response`` and ``result_from_response`` read them back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import date
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from export import summary
+from export.fhir_questionnaire import QUESTIONNAIRE_URL, answer_system, questionnaire_dict
+from questionnaire.bank import Bank, Item, load_bank
+from storage.records import Submission
+
+SUBMISSION_SYSTEM = "urn:botox-screener:submission"
+INDICATION_SYSTEM = "urn:botox-screener:indication"
+MATCH_SYSTEM = "urn:botox-screener:match"
+RULES_SYSTEM = "urn:botox-screener:rules-version"
+EXT_SCORING = "urn:botox-screener:fhir:scoring"
+EXT_TRIAGE = "urn:botox-screener:fhir:triage"
+EXT_RESULT = "urn:botox-screener:fhir:scoring-result"
+YN_DISPLAY = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+UNLISTED_GROUP = "unlisted"  # answers to ids the current bank does not know (older versions)
+_NAMESPACE = uuid.UUID("6f1c1d1e-8a4b-4f59-9a57-2b0c7f0e5a11")
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_FHIR_STRING = re.compile(r"[ \r\n\t\S]")  # the R4 string type: at least one of these
+TEXT_ATTACHMENT = "text/plain; charset=utf-8"
+
+
+def fhir_id(value: str) -> str:
+    """``value`` when it is a valid FHIR id, else a stable UUID made from it."""
+    return value if _FHIR_ID.match(value) else str(uuid.uuid5(_NAMESPACE, value))
+
+
+def _typed(item: Item | None, value: object) -> list[dict]:
+    """The FHIR answers of one stored answer."""
+    values = value if isinstance(value, list) else [value]
+    if item is not None and item.type in ("yn", "choice", "multi"):
+        answers = []
+        for code in values:
+            option = item.option(code)
+            display = option.label if option else YN_DISPLAY.get(code, code)
+            coding = {"system": answer_system(item.id), "code": code, "display": display}
+            answers.append({"valueCoding": coding})
+        return answers
+    if item is not None and item.type == "date":
+        return [{"valueDate": value}]
+    out = []
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool):
+            out.append({"valueInteger": v})
+        else:
+            out.append(_text_answer(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
+    return out
+
+
+def _text_answer(text: str) -> dict:
+    """valueString, or for text FHIR's string cannot hold (only white space such as U+2028 or
+    U+00A0, which the optional 500-character texts allow) the exact UTF-8 as a text attachment."""
+    if _FHIR_STRING.search(text):
+        return {"valueString": text}
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return {"valueAttachment": {"contentType": TEXT_ATTACHMENT, "data": data}}
+
+
+def _items(sub: Submission, bank: Bank) -> list[dict]:
+    groups = []
+    for section in bank.sections:
+        answered = [i for i in bank.in_section(section.id) if i.id in sub.answers]
+        if answered:
+            groups.append({"linkId": section.id, "item": [
+                {"linkId": i.id, "text": i.label, "answer": _typed(i, sub.answers[i.id])} for i in answered]})
+    unlisted = [k for k in sub.answers if not bank.has(k)]
+    if unlisted:
+        groups.append({"linkId": UNLISTED_GROUP, "text": "Answers to items not in this questionnaire version",
+                       "item": [{"linkId": k, "answer": _typed(None, sub.answers[k])} for k in unlisted]})
+    return groups
+
+
+def _rationale(ind: dict) -> str:
+    reasons = " ".join(f"- {r['text']}" for r in ind.get("reasons", []))
+    return f"Evidence: {ind.get('evidence')}. {ind.get('evidence_text', '')} Reasons: {reasons}".strip()
+
+
+def risk_assessment(sub: Submission) -> dict:
+    """The scoring result of ``sub`` as a RiskAssessment dict (id "scoring")."""
+    result = sub.result or {}
+    predictions = [{
+        "outcome": {"coding": [{"system": INDICATION_SYSTEM, "code": ind["id"],
+                                "display": summary.INDICATION_NAMES.get(ind["id"], ind["id"])}]},
+        "qualitativeRisk": {"coding": [{"system": MATCH_SYSTEM, "code": ind["match"]}]},
+        "rationale": _rationale(ind),
+    } for ind in result.get("indications", [])]
+    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']})" for f in result.get("red_flags", [])]
+    flags += [f"safety {f['id']} ({f['level']})" for f in result.get("safety", [])]
+    flags += [f"note {n['id']}" for n in result.get("notes", [])]
+    data = {
+        "resourceType": "RiskAssessment", "id": "scoring", "status": "final",
+        "extension": [{"url": EXT_TRIAGE, "valueCode": result.get("triage", "routine")},
+                      {"url": EXT_RESULT, "valueString": json.dumps(result, ensure_ascii=False)}],
+        "subject": {"display": sub.name or "(no name)"},
+        "occurrenceDateTime": sub.submitted_at.isoformat(),
+        "method": {"coding": [{"system": RULES_SYSTEM, "code": sub.rules_version or "unknown"}]},
+        "prediction": predictions,
+    }
+    if flags:
+        data["note"] = [{"text": "; ".join(flags)}]
+    return data
+
+
+def response_dict(sub: Submission, bank: Bank | None = None) -> dict:
+    bank = bank or load_bank()
+    data = {
+        "resourceType": "QuestionnaireResponse", "id": fhir_id(sub.id), "language": sub.language,
+        "identifier": {"system": SUBMISSION_SYSTEM, "value": sub.id},
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{sub.questionnaire_version}",
+        "status": "completed", "subject": {"display": sub.name or "(no name)"},
+        "authored": sub.submitted_at.isoformat(), "item": _items(sub, bank),
+    }
+    if sub.result is not None:
+        data["contained"] = [risk_assessment(sub)]
+        data["extension"] = [{"url": EXT_SCORING, "valueReference": {"reference": "#scoring"}}]
+    return data
+
+
+def questionnaire_response(sub: Submission, bank: Bank | None = None) -> QuestionnaireResponse:
+    """One submission as a validated R4B ``QuestionnaireResponse``."""
+    return QuestionnaireResponse.model_validate(response_dict(sub, bank))
+
+
+def bundle(subs: Iterable[Submission], bank: Bank | None = None) -> Bundle:
+    """A collection Bundle: the Questionnaire first, then one response per submission."""
+    bank = bank or load_bank()
+    entries = [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'questionnaire|' + bank.version)}",
+                "resource": questionnaire_dict(bank)}]
+    entries += [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'submission|' + s.id)}",
+                 "resource": response_dict(s, bank)} for s in subs]
+    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
+def to_fhir_json(subs: Submission | Iterable[Submission], bank: Bank | None = None) -> bytes:
+    """UTF-8 JSON: one QuestionnaireResponse for one submission, a Bundle for a list."""
+    resource = (questionnaire_response(subs, bank) if isinstance(subs, Submission)
+                else bundle(subs, bank))
+    return resource.model_dump_json(indent=2, exclude_none=True).encode("utf-8")
+
+
+# -- reading back ---------------------------------------------------------------------------------
+
+def _walk(items) -> Iterable:
+    for item in items or []:
+        yield item
+        yield from _walk(item.item)
+
+
+def _value(answer) -> object:
+    if answer.valueCoding is not None:
+        return answer.valueCoding.code
+    if answer.valueDate is not None:
+        return answer.valueDate.isoformat() if isinstance(answer.valueDate, date) else str(answer.valueDate)
+    if answer.valueInteger is not None:
+        return answer.valueInteger
+    if answer.valueAttachment is not None:  # fhir.resources hands base64Binary back decoded
+        data = answer.valueAttachment.data
+        return (data if isinstance(data, bytes) else base64.b64decode(data)).decode("utf-8")
+    return answer.valueString
+
+
+def answers_from_response(response: QuestionnaireResponse, bank: Bank | None = None) -> dict:
+    """The answers document a response carries (multi items as lists of codes)."""
+    bank = bank or load_bank()
+    answers = {}
+    for item in _walk(response.item):
+        if not item.answer:
+            continue
+        values = [_value(a) for a in item.answer]
+        multi = bank.has(item.linkId) and bank.item(item.linkId).type == "multi"
+        answers[item.linkId] = values if multi or len(values) > 1 else values[0]
+    return answers
+
+
+def result_from_response(response: QuestionnaireResponse) -> dict | None:
+    """The exact scoring result carried by the contained RiskAssessment, or None."""
+    for resource in response.contained or []:
+        if resource.get_resource_type() == "RiskAssessment":
+            for ext in resource.extension or []:
+                if ext.url == EXT_RESULT:
+                    return json.loads(ext.valueString)
+    return None

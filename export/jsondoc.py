@@ -1,0 +1,62 @@
+"""JSON export: each submission's answers, scoring result and metadata, exactly as stored.
+
+``to_json(sub)`` gives one object, ``to_json([sub, ...])`` a list. Text is UTF-8 and not
+escaped (``ensure_ascii=False``), so accents, right-to-left marks and emoji are kept byte for
+byte. ``from_json`` reads the same shape back into ``Submission`` records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from storage.records import Comment, Submission
+
+FORMAT = "botox-screener/submission"
+FORMAT_VERSION = 1
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document(sub: Submission) -> dict:
+    """The JSON-ready dict of one submission."""
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "id": sub.id, "submitted_at": _time(sub.submitted_at), "language": sub.language,
+        "questionnaire_version": sub.questionnaire_version, "rules_version": sub.rules_version,
+        "triage": sub.triage, "reviewed_by": sub.reviewed_by, "reviewed_at": _time(sub.reviewed_at),
+        "comments": [{"version": c.version, "author": c.author, "written_at": _time(c.written_at),
+                      "text": c.text} for c in sub.comments],
+        "answers": sub.answers,
+        "result": sub.result,
+    }
+
+
+def to_json(subs: Submission | Iterable[Submission]) -> bytes:
+    """UTF-8 JSON bytes: one object for one submission, a list for several."""
+    data = document(subs) if isinstance(subs, Submission) else [document(s) for s in subs]
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def from_document(data: dict) -> Submission:
+    if data.get("format") != FORMAT:
+        raise ValueError(f"format must be {FORMAT!r}, got {data.get('format')!r}")
+    comments = tuple(Comment(author=c["author"], text=c["text"], written_at=_parse_time(c["written_at"]),
+                             version=c["version"]) for c in data.get("comments", []))
+    return Submission(
+        id=data["id"], answers=data["answers"], language=data["language"],
+        questionnaire_version=data["questionnaire_version"], submitted_at=_parse_time(data["submitted_at"]),
+        result=data["result"], rules_version=data["rules_version"], triage=data["triage"],
+        reviewed_by=data["reviewed_by"], reviewed_at=_parse_time(data["reviewed_at"]), comments=comments)
+
+
+def from_json(raw: bytes | str) -> Submission | list[Submission]:
+    data = json.loads(raw)
+    return [from_document(d) for d in data] if isinstance(data, list) else from_document(data)

@@ -1,0 +1,141 @@
+"""CSV and Excel exports of a list of submissions: one row each, stable columns.
+
+Columns, in this order (``columns(bank)`` lists them):
+    submission_id, submitted_at, language, questionnaire_version, rules_version, triage,
+    reviewed, reviewed_by, reviewed_at, age,
+    one column per bank item id in bank order (multi answers as "code;code"),
+    peg, match.<indication> for the five indications in the fixed order,
+    red_flags, safety_flags, notes (ids joined with ";").
+
+Every text cell is neutralised against spreadsheet formula injection as OWASP recommends: a
+cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading single
+quote (and so does text that starts with a quote, so that one leading quote can always be
+taken off again: ``restore``), and the CSV wraps every text field in double quotes. Excel
+cells are written as strings (never formulas); line breaks are line feeds there (XML keeps no
+carriage return) and the few control characters XML cannot hold become U+FFFD. Numbers stay
+numbers; absent answers are empty cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from export import summary
+from questionnaire.bank import Bank, load_bank
+from storage.records import Submission
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+META_COLUMNS = ("submission_id", "submitted_at", "language", "questionnaire_version", "rules_version",
+                "triage", "reviewed", "reviewed_by", "reviewed_at", "age")
+RESULT_COLUMNS = ("peg", *(f"match.{i}" for i in summary.INDICATIONS), "red_flags", "safety_flags", "notes")
+# Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+Cell = str | int | float | None
+
+
+def neutralise(value: Cell) -> Cell:
+    """A text cell a spreadsheet will show as text, never run as a formula; numbers unchanged.
+
+    Text that already starts with a quote gets one more, so the rule can always be undone:
+    a leading quote in an exported text cell is ours; take exactly one off (``restore``).
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_TRIGGERS, QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def restore(cell: str) -> str:
+    """The text as typed, from a neutralised text cell."""
+    return cell[1:] if cell.startswith(QUOTE) else cell
+
+
+def columns(bank: Bank | None = None) -> list[str]:
+    bank = bank or load_bank()
+    return [*META_COLUMNS, *(item.id for item in bank.items), *RESULT_COLUMNS]
+
+
+def _answer_cell(value: object) -> Cell:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):  # never valid, but never let it pass as the number 1
+        return str(value).lower()
+    return value if isinstance(value, int | float | str) or value is None else str(value)
+
+
+def row(sub: Submission, bank: Bank) -> list[Cell]:
+    """One submission as raw cells (not yet neutralised), in ``columns(bank)`` order."""
+    matches = summary.matches(sub)
+    meta = [sub.id, sub.submitted_at.isoformat(), sub.language, sub.questionnaire_version,
+            sub.rules_version, summary.triage(sub), "yes" if sub.reviewed_at else "no", sub.reviewed_by,
+            sub.reviewed_at.isoformat() if sub.reviewed_at else None, summary.age(sub)]
+    answers = [_answer_cell(sub.answers.get(item.id)) for item in bank.items]
+    result = [summary.peg(sub), *(matches[i] for i in summary.INDICATIONS),
+              *(";".join(summary.ids(sub, key)) for key in ("red_flags", "safety", "notes"))]
+    return meta + answers + result
+
+
+def rows(submissions: Iterable[Submission], bank: Bank | None = None) -> list[list[Cell]]:
+    """Neutralised rows, header first."""
+    bank = bank or load_bank()
+    return [columns(bank)] + [[neutralise(c) for c in row(s, bank)] for s in submissions]
+
+
+def to_csv(submissions: Iterable[Submission], bank: Bank | None = None) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads the accents), CRLF line ends."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+    for cells in rows(submissions, bank):
+        writer.writerow(["" if c is None else c for c in cells])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_text(value: str) -> str:
+    """XML keeps no carriage return (a reader turns it into a line feed): write line feeds."""
+    return _XLSX_ILLEGAL.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> bytes:
+    """An .xlsx workbook: sheet "Submissions" (the rows) and sheet "Columns" (id -> label)."""
+    bank = bank or load_bank()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Submissions"
+    for r, cells in enumerate(rows(submissions, bank), start=1):
+        for c, value in enumerate(cells, start=1):
+            cell = sheet.cell(row=r, column=c)
+            if isinstance(value, str):
+                cell.value = _xlsx_text(value)
+                cell.data_type = "s"  # a string, whatever it looks like: never a formula
+            else:
+                cell.value = value
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    _legend(book.create_sheet("Columns"), bank)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _legend(sheet, bank: Bank) -> None:
+    sheet.append(["column", "meaning"])
+    labels = {item.id: item.label for item in bank.items}
+    labels |= {f"match.{i}": f"Match for {summary.INDICATION_NAMES[i]}" for i in summary.INDICATIONS}
+    labels |= {"peg": "PEG score (mean of the three PEG items, one decimal)",
+               "age": "Age in whole years on the day of submission",
+               "red_flags": "Red-flag ids raised (;-separated)", "safety_flags": "Safety flag ids",
+               "notes": "Note ids"}
+    for column in columns(bank):
+        sheet.append([column, labels.get(column, "")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 80

@@ -1,0 +1,279 @@
+"""FHIR R4 (R4B models): the Questionnaire, responses and bundles, parsed back by fhir.resources."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from export import fhir, samples
+from export import fhir_questionnaire as fq
+from questionnaire.answers import check_answers
+from questionnaire.bank import load_bank
+from questionnaire.conditions import parse_condition
+from tests.conftest import AS_OF
+
+BANK = load_bank()
+Q_JSON = json.loads(fq.questionnaire(BANK).model_dump_json(exclude_none=True))
+TYPES = {"yn": ("choice", False), "choice": ("choice", False), "multi": ("choice", True),
+         "int": ("integer", None), "nrs": ("integer", None), "date": ("date", None)}
+
+
+@pytest.fixture(scope="module")
+def q_json(bank) -> dict:
+    return json.loads(fq.questionnaire(bank).model_dump_json(exclude_none=True))
+
+
+def _questions(q: dict) -> list[dict]:
+    return [i for group in q["item"] for i in group["item"]]
+
+
+def _ext(node: dict, url: str):
+    return next((e for e in node.get("extension", []) if e["url"] == url), None)
+
+
+def _spanish(node: dict, key: str) -> str:
+    ext = _ext(node[f"_{key}"], fq.TRANSLATION)
+    parts = {p["url"]: p for p in ext["extension"]}
+    assert parts["lang"]["valueCode"] == "es"
+    return parts["content"]["valueString"]
+
+
+# -- the Questionnaire ---------------------------------------------------------------------------
+
+def test_questionnaire_validates_and_parses_back(bank, q_json):
+    again = Questionnaire.model_validate_json(json.dumps(q_json))
+    assert again.version == bank.version and again.url == fq.QUESTIONNAIRE_URL
+    assert [i["linkId"] for i in _questions(q_json)] == [i.id for i in bank.items]
+    assert [g["linkId"] for g in q_json["item"]] == [s.id for s in bank.sections]
+
+
+def test_every_item_is_typed_and_translated(bank, q_json):
+    for item, q in zip(bank.items, _questions(q_json), strict=True):
+        if item.type == "text":
+            assert q["type"] == ("text" if item.multiline else "string")
+            assert q["maxLength"] == item.max_len
+        else:
+            fhir_type, repeats = TYPES[item.type]
+            assert q["type"] == fhir_type
+            assert q.get("repeats", None) == repeats
+        assert (q["text"], _spanish(q, "text")) == (item.text["en"], item.text["es"])
+        assert q["code"][0]["display"] == item.label
+        assert q["required"] is (not item.optional)
+        if item.type in ("int", "nrs"):
+            assert _ext(q, fq.MIN_VALUE)["valueInteger"] == item.minimum
+            assert _ext(q, fq.MAX_VALUE)["valueInteger"] == item.maximum
+        if item.type in ("yn", "choice", "multi"):
+            codes = [o["valueCoding"]["code"] for o in q["answerOption"]]
+            assert codes == list(item.codes)
+            texts = [bank.yn_text[c] if item.type == "yn" else item.option(c).text for c in codes]
+            assert [(o["valueCoding"]["display"], _spanish(o["valueCoding"], "display"))
+                    for o in q["answerOption"]] == [(t["en"], t["es"]) for t in texts]
+        if item.help:
+            assert _spanish(q["item"][0], "text") == item.help["es"]
+
+
+def test_yn_items_offer_yes_no_unsure_and_none_is_exclusive(q_json):
+    by_id = {q["linkId"]: q for q in _questions(q_json)}
+    codes = [o["valueCoding"]["code"] for o in by_id["rf.thunderclap"]["answerOption"]]
+    assert codes == ["yes", "no", "unsure"]
+    none = [o for o in by_id["ha.preventives"]["answerOption"] if o["valueCoding"]["code"] == "none"][0]
+    assert _ext(none, fq.OPTION_EXCLUSIVE)["valueBoolean"] is True
+
+
+def _enabled(q: dict, answers: dict) -> bool:
+    """FHIR R4 enableWhen semantics, written out independently of the exporter."""
+    if "enableWhen" not in q:
+        return True
+    results = []
+    for check in q["enableWhen"]:
+        given_ = answers.get(check["question"])
+        values = given_ if isinstance(given_, list) else ([] if given_ is None else [given_])
+        if "answerCoding" in check:
+            results.append(any(v == check["answerCoding"]["code"] for v in values))
+        else:
+            n = check["answerInteger"]
+            ints = [v for v in values if isinstance(v, int)]
+            results.append(any(v >= n if check["operator"] == ">=" else v < n for v in ints))
+    assert len(results) == 1 or q["enableBehavior"] in ("any", "all")
+    return any(results) if q.get("enableBehavior") == "any" else all(results)
+
+
+def _loose_value(item):
+    """Any value of the item's kind (validity does not matter for asked-when)."""
+    if item.type in ("yn", "choice"):
+        return st.sampled_from(item.codes)
+    if item.type == "multi":
+        return st.lists(st.sampled_from(item.codes), min_size=1, max_size=3, unique=True)
+    if item.type in ("int", "nrs"):
+        return st.integers(item.minimum, item.maximum)
+    return st.just("x")
+
+
+@given(st.fixed_dictionaries({}, optional={i.id: _loose_value(i) for i in BANK.items}))
+def test_enable_when_agrees_with_the_bank_on_any_answers(answers):
+    for item, q in zip(BANK.items, _questions(Q_JSON), strict=True):
+        assert _enabled(q, answers) == BANK.is_asked(item, answers), item.id
+
+
+def test_low_back_gate_is_any_of_five_checks(q_json):
+    saddle = {q["linkId"]: q for q in _questions(q_json)}["rf.saddle"]
+    assert saddle["enableBehavior"] == "any"
+    pairs = [(c["question"], c["answerCoding"]["code"]) for c in saddle["enableWhen"]]
+    assert pairs == [("back.pain", "yes"), ("back.pain", "unsure"), ("pain.regions", "lower_back"),
+                     ("pain.regions", "buttocks_hips"), ("pain.regions", "legs")]
+
+
+@pytest.mark.parametrize(("raw", "exact"), [
+    ({"item": "a", "in": ["yes"]}, True),
+    ({"item": "a", "min": 1}, True),
+    ({"all": [{"item": "a", "in": ["yes"]}, {"item": "b", "below": 12}]}, True),
+    ({"any": [{"item": "a", "in": ["yes", "unsure"]}, {"item": "b", "includes": ["x", "y"]}]}, True),
+    ({"all": [{"item": "a", "in": ["yes", "unsure"]}, {"item": "b", "min": 3}]}, False),
+    ({"any": [{"all": [{"item": "a", "in": ["yes"]}, {"item": "b", "min": 3}]}, {"item": "c", "in": ["no"]}]},
+     False),
+])
+def test_conditions_fhir_cannot_say_carry_an_expression_and_the_exact_condition(raw, exact):
+    cond = parse_condition(raw, "test")
+    fields = fq.enable_when(cond, {})
+    assert ("enableWhen" in fields) is exact
+    if not exact:
+        urls = [e["url"] for e in fields["extension"]]
+        assert urls == [fq.ENABLE_WHEN_EXPRESSION, fq.EXT_ASKED_WHEN]
+        assert parse_condition(_json_condition(fields["extension"][1]["valueString"]), "t") == cond
+        assert "%resource.repeat(item)" in fields["extension"][0]["valueExpression"]["expression"]
+
+
+def _json_condition(text: str) -> dict:
+    """The exporter's JSON of a Condition back into the bank's TOML shape."""
+    data = json.loads(text)
+    kind = data["kind"]
+    if kind in ("any", "all"):
+        return {kind: [_json_condition(json.dumps(p)) for p in data["parts"]]}
+    arg = data["number"] if kind in ("min", "below") else data["values"]
+    return {"item": data["item"], kind: arg}
+
+
+# -- responses -----------------------------------------------------------------------------------
+
+def _round_trip(sub, bank) -> QuestionnaireResponse:
+    raw = fhir.to_fhir_json(sub, bank)
+    return QuestionnaireResponse.model_validate_json(raw)
+
+
+UNICODE_NAMES = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  Ana  "]
+
+
+@pytest.mark.parametrize("name", UNICODE_NAMES)
+def test_response_round_trips_answers_exactly(bank, name):
+    doc = samples.spanish_migraine() | {"patient.name": name,
+                                        "visit.concern": "Línea 1\r\nLínea 2 — «dolor» 🙁\n"}
+    sub = samples.scored(doc)
+    back = _round_trip(sub, bank)
+    assert fhir.answers_from_response(back, bank) == doc
+    assert back.subject.display == name
+    assert back.identifier.value == sub.id and back.language == "es"
+    assert back.questionnaire == f"{fq.QUESTIONNAIRE_URL}|{sub.questionnaire_version}"
+
+
+def test_response_keeps_the_scoring_result_retrievable(bank):
+    sub = samples.scored(samples.spanish_migraine())
+    back = _round_trip(sub, bank)
+    assert fhir.result_from_response(back) == sub.result
+    risk = back.contained[0]
+    assert risk.get_resource_type() == "RiskAssessment"
+    triage = [e.valueCode for e in risk.extension if e.url == fhir.EXT_TRIAGE]
+    assert triage == [sub.result["triage"]]
+    matches = {p.outcome.coding[0].code: p.qualitativeRisk.coding[0].code for p in risk.prediction}
+    assert matches == {i["id"]: i["match"] for i in sub.result["indications"]}
+    assert back.extension[0].valueReference.reference == "#scoring"
+
+
+def test_answers_are_typed(bank):
+    sub = samples.scored(samples.spanish_migraine())
+    data = json.loads(fhir.to_fhir_json(sub, bank))
+    by_id = {i["linkId"]: i["answer"] for g in data["item"] for i in g["item"]}
+    assert by_id["ha.days"] == [{"valueInteger": 20}]
+    assert by_id["patient.birth_date"] == [{"valueDate": "1971-02-03"}]
+    assert [a["valueCoding"]["code"] for a in by_id["ha.med_types"]] == ["triptan", "simple"]
+    assert by_id["ha.any"][0]["valueCoding"]["system"] == fq.answer_system("ha.any")
+    assert by_id["meds.list"] == [{"valueString": "sumatriptán 50 mg, ibuprofeno"}]
+
+
+@pytest.mark.parametrize("text", ["\u2028", "\u00a0\u00a0", "\u3000", " ", "\n", "a\u00a0b"])
+def test_white_space_texts_fhir_strings_cannot_hold_still_round_trip(bank, text):
+    doc = samples.answers(visit__concern=text, meds__list=text)
+    back = _round_trip(samples.submission(doc, None), bank)
+    assert fhir.answers_from_response(back, bank) == doc
+
+
+def test_unscored_submission_has_no_contained_result(bank):
+    back = _round_trip(samples.submission(samples.answers(), None), bank)
+    assert back.contained is None and fhir.result_from_response(back) is None
+
+
+def test_bundle_is_a_collection_with_the_questionnaire_first(bank):
+    subs = [samples.scored(samples.spanish_migraine(), sub_id="a1"),
+            samples.scored(samples.answers(patient__name="@SUM(A1)"), sub_id="b2")]
+    back = Bundle.model_validate_json(fhir.to_fhir_json(subs, bank))
+    assert back.type == "collection"
+    kinds = [e.resource.get_resource_type() for e in back.entry]
+    assert kinds == ["Questionnaire", "QuestionnaireResponse", "QuestionnaireResponse"]
+    for sub, entry in zip(subs, back.entry[1:], strict=True):
+        assert fhir.answers_from_response(entry.resource, bank) == sub.answers
+    assert len({e.fullUrl for e in back.entry}) == 3
+
+
+def test_ids_that_are_not_fhir_ids_become_stable_uuids():
+    assert fhir.fhir_id("abc-123.x") == "abc-123.x"
+    assert fhir.fhir_id("has space/slash") == fhir.fhir_id("has space/slash") != "has space/slash"
+
+
+# -- property: any valid answers document round-trips --------------------------------------------
+
+_TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
+_MULTILINE = st.one_of(_TEXT, st.sampled_from(["\n", "\r"]))
+
+
+def _valid_value(item, answers):
+    if item.type in ("yn", "choice"):
+        return st.sampled_from(item.codes)
+    if item.type == "multi":
+        if item.exclusive:
+            others = [c for c in item.codes if c != item.exclusive]
+            return st.one_of(st.just([item.exclusive]), st.lists(st.sampled_from(others), min_size=1,
+                                                                    max_size=4, unique=True))
+        return st.lists(st.sampled_from(item.codes), min_size=1, max_size=4, unique=True)
+    if item.type in ("int", "nrs"):
+        top = min(item.maximum, answers.get("ha.days", 30)) if item.id == "ha.migraine_days" else item.maximum
+        return st.integers(item.minimum, top)
+    if item.type == "date":
+        return st.dates(date(1910, 1, 1), AS_OF).map(date.isoformat)
+    alphabet = _MULTILINE if item.multiline else _TEXT
+    return st.text(alphabet, min_size=max(item.min_len, 1), max_size=min(item.max_len, 40)).filter(
+        lambda t: item.min_len <= len(t.strip()) <= item.max_len)
+
+
+@st.composite
+def valid_answers(draw, bank):
+    answers: dict = {}
+    for item in bank.items:
+        if bank.is_asked(item, answers) and draw(st.integers(0, 4)) > 0:
+            answers[item.id] = draw(_valid_value(item, answers))
+    return answers
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_any_valid_answers_round_trip_through_fhir(data):
+    bank = BANK
+    doc = data.draw(valid_answers(bank))
+    assert check_answers(bank, doc, AS_OF) == []
+    sub = samples.submission(doc, None)
+    assert fhir.answers_from_response(_round_trip(sub, bank), bank) == doc

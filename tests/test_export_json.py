@@ -1,0 +1,56 @@
+"""JSON export: answers, result and metadata, exactly as stored, one object or a list."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from export import samples
+from export.jsondoc import FORMAT, from_json, to_json
+from storage.records import Comment
+
+NAMES = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  spaces  "]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_submission_round_trips_exactly(name):
+    doc = samples.spanish_migraine() | {"patient.name": name, "visit.concern": "a\r\nb\n«c» 🙁"}
+    when = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    sub = samples.scored(doc, reviewed_by="dr.ana", reviewed_at=when,
+                         comments=(Comment("dr.ana", "Véase — ok", when, 1), Comment("dr.bo", "v2", when, 2)))
+    raw = to_json(sub)
+    assert json.dumps(name, ensure_ascii=False).encode("utf-8") in raw  # not \u-escaped
+    data = json.loads(raw)
+    assert data["format"] == FORMAT and data["answers"] == doc and data["result"] == sub.result
+    assert data["triage"] == sub.result["triage"] and data["rules_version"] == sub.rules_version
+    assert from_json(raw) == sub
+
+
+def test_a_list_gives_a_json_list_in_order():
+    subs = [samples.scored(samples.answers(patient__name=f"P{n}"), sub_id=f"id{n}") for n in range(3)]
+    data = json.loads(to_json(subs))
+    assert [d["id"] for d in data] == ["id0", "id1", "id2"]
+    assert from_json(to_json(subs)) == subs
+    assert json.loads(to_json([])) == []
+
+
+def test_unscored_submission_has_null_result():
+    sub = samples.submission(samples.answers(), None)
+    data = json.loads(to_json(sub))
+    assert data["result"] is None and data["triage"] is None
+    assert from_json(to_json(sub)) == sub
+
+
+def test_reading_something_else_names_the_format():
+    with pytest.raises(ValueError, match="format must be"):
+        from_json(b'{"id": "x"}')
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
+def test_any_text_round_trips(text):
+    sub = samples.submission(samples.answers(patient__name=text, visit__concern=text), None)
+    assert from_json(to_json(sub)).answers == sub.answers

@@ -1,0 +1,173 @@
+"""CSV and Excel exports: stable columns, formula injection neutralised, numbers kept, Unicode exact."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from export import samples, summary
+from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
+
+HOSTILE = ['=HYPERLINK("http://x.example","click")', "+1", "@SUM(A1)", "-2", "\t=1+1", "\r=1+1",
+           "=cmd|' /C calc'!A0", "-", "'=already quoted", "'plain quote"]
+UNICODE = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍🏽 Ñandú", "李小龍", "Ana\u200dMaría"]
+
+
+def _subs(names: list[str]) -> list:
+    subs = [samples.scored(samples.spanish_migraine(), sub_id="s-es")]
+    subs += [samples.scored(samples.answers(), sub_id="s-en")]
+    # names a kiosk would refuse (tab/CR) are still neutralised: built without validation
+    subs += [samples.submission(samples.answers(patient__name=n), samples.hand_result(), sub_id=f"s{k}")
+             for k, n in enumerate(names)]
+    return subs
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def test_columns_are_stable_and_in_bank_order(bank):
+    cols = columns(bank)
+    item_ids = [i.id for i in bank.items]
+    assert cols[:10] == ["submission_id", "submitted_at", "language", "questionnaire_version",
+                         "rules_version", "triage", "reviewed", "reviewed_by", "reviewed_at", "age"]
+    assert cols[10:10 + len(item_ids)] == item_ids
+    assert cols[10 + len(item_ids):] == ["peg", *(f"match.{i}" for i in summary.INDICATIONS),
+                                         "red_flags", "safety_flags", "notes"]
+    assert len(set(cols)) == len(cols)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_csv_hostile_name_is_text_with_a_leading_quote(bank, name):
+    frame = _read_csv(to_csv(_subs([name]), bank))
+    cell = frame.loc[frame.submission_id == "s0", "patient.name"].item()
+    assert cell == "'" + name
+    assert cell[1:] == name  # the visible value keeps the original after the quote
+
+
+@pytest.mark.parametrize("name", UNICODE)
+def test_csv_unicode_names_round_trip_exactly(bank, name):
+    frame = _read_csv(to_csv(_subs([name]), bank))
+    assert frame.loc[frame.submission_id == "s0", "patient.name"].item() == name
+    assert frame.loc[frame.submission_id == "s-es", "patient.name"].item() == "José Núñez Peña"
+
+
+def test_csv_no_text_cell_starts_with_a_formula_trigger(bank):
+    frame = _read_csv(to_csv(_subs(HOSTILE + UNICODE), bank))
+    for value in frame.to_numpy().ravel():
+        assert not str(value).startswith(FORMULA_TRIGGERS), value
+
+
+def test_csv_numbers_stay_numbers_and_text_is_quoted(bank):
+    data = to_csv(_subs(["-2"]), bank).decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(data, newline=""), quoting=csv.QUOTE_NONNUMERIC)
+    header, *rows = list(reader)
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    es = by_id["s-es"]
+    assert es["ha.days"] == 20 and es["peg.pain"] == 6 and es["age"] == 55  # unquoted: numbers
+    assert es["peg"] == pytest.approx(6.0)
+    assert es["ha.med_types"] == "triptan;simple"  # multi as codes
+    assert es["match.chronic_migraine"] == "strong"
+    assert by_id["s0"]["patient.name"] == "'-2"  # text that looks like a number stays text
+
+
+def test_csv_result_columns_come_from_the_result(bank):
+    sub = samples.submission(samples.answers(), samples.hand_result(
+        "urgent", red_flags=[{"id": "rf.thunderclap", "level": "urgent", "answer": "yes", "items": []},
+                             {"id": "rf.neuro", "level": "urgent", "answer": "unsure", "items": []}],
+        safety=[{"id": "safety.blood_thinner", "level": "precaution", "text": "x"}],
+        notes=[{"id": "note.radicular", "text": "y"}]))
+    row = _read_csv(to_csv([sub], bank)).iloc[0]
+    assert (row.triage, row.red_flags, row.safety_flags, row.notes) == (
+        "urgent", "rf.thunderclap;rf.neuro", "safety.blood_thinner", "note.radicular")
+    assert row.reviewed == "no"
+
+
+def test_unscored_submission_has_empty_result_cells(bank):
+    sub = samples.submission(samples.answers(), None)
+    row = _read_csv(to_csv([sub], bank)).iloc[0]
+    assert row.triage == "" and row["match.chronic_migraine"] == "" and row.peg == "6.0"
+
+
+def test_multi_line_text_survives_csv(bank):
+    doc = samples.answers(visit__concern="line one\r\nline two, \"quoted\"\n=not a formula")
+    frame = _read_csv(to_csv([samples.submission(doc, None)], bank))
+    assert frame["visit.concern"].item() == doc["visit.concern"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               min_size=1, max_size=40))
+def test_neutralise_is_a_quote_or_nothing_and_can_be_undone(text):
+    out = neutralise(text)
+    assert out in (text, "'" + text)
+    assert not out.startswith(FORMULA_TRIGGERS)
+    assert (out != text) == text.startswith((*FORMULA_TRIGGERS, "'"))
+    assert restore(out) == text
+
+
+def test_quoted_text_and_formula_export_differently():
+    assert neutralise("'=x") != neutralise("=x")
+    assert [restore(neutralise(t)) for t in ("'=x", "=x", "''", "'")] == ["'=x", "=x", "''", "'"]
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                        min_size=1, max_size=30), min_size=1, max_size=4))
+def test_csv_round_trips_any_names(bank, names):
+    frame = _read_csv(to_csv(_subs(names)[2:], bank))
+    assert list(frame["patient.name"]) == [neutralise(n) for n in names]
+    assert [restore(c) for c in frame["patient.name"]] == names
+
+
+def test_numbers_are_never_neutralised():
+    assert neutralise(-2) == -2 and neutralise(-0.5) == -0.5 and neutralise(None) is None
+
+
+# -- Excel ---------------------------------------------------------------------------------------
+
+def _sheet(data: bytes):
+    return load_workbook(io.BytesIO(data))["Submissions"]
+
+
+def test_xlsx_hostile_names_are_strings_never_formulas(bank):
+    sheet = _sheet(to_xlsx(_subs(HOSTILE), bank))
+    header = [c.value for c in sheet[1]]
+    name_col = header.index("patient.name") + 1
+    names = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=name_col)
+             for r in range(2, sheet.max_row + 1)}
+    for k, name in enumerate(HOSTILE):
+        cell = names[f"s{k}"]
+        assert cell.data_type == "s"
+        assert cell.value == "'" + name.replace("\r", "\n")  # XML has no carriage return
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_xlsx_numbers_stay_numbers_and_unicode_is_exact(bank):
+    sheet = _sheet(to_xlsx(_subs(UNICODE), bank))
+    header = [c.value for c in sheet[1]]
+    assert header == columns(bank)
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["s-es"]["ha.days"] == 20 and isinstance(rows["s-es"]["ha.days"], int)
+    assert rows["s-es"]["peg"] == pytest.approx(6.0)
+    assert [rows[f"s{k}"]["patient.name"] for k in range(len(UNICODE))] == UNICODE
+
+
+def test_xlsx_read_back_by_pandas_and_legend_sheet(bank):
+    data = to_xlsx(_subs(["@SUM(A1)"]), bank)
+    frame = pd.read_excel(io.BytesIO(data), sheet_name="Submissions", dtype=str)
+    assert frame.loc[frame.submission_id == "s0", "patient.name"].item() == "'@SUM(A1)"
+    legend = pd.read_excel(io.BytesIO(data), sheet_name="Columns")
+    assert list(legend["column"]) == columns(bank)
+    assert legend.set_index("column").loc["ha.days", "meaning"] == bank.item("ha.days").label
+
+
+def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
+    sub = samples.submission(samples.answers(patient__name="Ana\x01Bell"), None)
+    sheet = _sheet(to_xlsx([sub], bank))
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("patient.name") + 1).value == "Ana\ufffdBell"
