@@ -6,6 +6,7 @@ list them all and the kiosk can show each beside its field in the patient's lang
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import date
 from questionnaire.bank import Bank, Item
 
 MAX_AGE = 120
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def _check_text(item: Item, value: object) -> Problem | None:
 
 def _check_date(item: Item, value: object, as_of: date) -> Problem | None:
     try:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):  # fromisoformat takes "2019-W01-1"
             raise ValueError
         when = date.fromisoformat(value)
     except ValueError:
@@ -133,14 +135,16 @@ def check_answers(bank: Bank, answers: object, as_of: date, *, complete: bool = 
     if not isinstance(answers, dict):
         return [Problem("(document)", "not_an_object")]
     problems = [Problem(str(k), "unknown_item") for k in answers if not bank.has(k)]
+    gates = bank.gates
     for item in bank.items:
         if only is not None and item.id not in only:
             continue
-        asked = bank.is_asked(item, answers)
-        if item.id in answers:
+        if item.id in answers:  # asked-when is evaluated only where it matters (speed)
+            asked = item.when is None or item.when.holds(answers, gates)  # = bank.is_asked, inlined
             problem = check_value(item, answers[item.id], as_of) if asked else Problem(item.id, "not_asked")
-            problems.extend([problem] if problem else [])
-        elif complete and asked and not item.optional:
+            if problem:
+                problems.append(problem)
+        elif complete and not item.optional and bank.is_asked(item, answers):
             problems.append(Problem(item.id, "required"))
     cross = _cross_item(answers)
     return problems + [p for p in cross if only is None or p.item in only]

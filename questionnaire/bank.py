@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from questionnaire.conditions import Answers, Condition, parse_condition
@@ -53,7 +53,7 @@ class Item:
     widget: str = "default"
     exclusive: str | None = None  # a multi code that excludes every other ("none")
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return YN_CODES if self.type == "yn" else tuple(o.code for o in self.options)
 
@@ -83,12 +83,16 @@ class Bank:
         return self.item(some_id).label if self.has(some_id) else self.derived[some_id]
 
     def item(self, item_id: str) -> Item:
-        return self._by_id()[item_id]
+        return self._index[item_id]
 
     def has(self, item_id: str) -> bool:
-        return item_id in self._by_id()
+        return item_id in self._index
 
     def _by_id(self) -> dict[str, Item]:
+        return self._index
+
+    @cached_property
+    def _index(self) -> dict[str, Item]:  # built once: the bank is immutable
         return {i.id: i for i in self.items}
 
     def in_section(self, section_id: str) -> tuple[Item, ...]:

@@ -1,0 +1,28 @@
+"""The screening rules of clinical-core.md as a pure function: answers + date -> ScreeningResult.
+
+    from scoring import score, RULES_VERSION
+    result = score(answers, as_of=date(2026, 11, 24))
+    result.triage, result.indications, result.to_dict()
+
+No Streamlit, database or file access here (a test scans the imports); validation is the
+questionnaire's (questionnaire.answers), shared with the kiosk.
+"""
+
+from scoring.engine import RULES_VERSION, score, score_batch, score_valid
+from scoring.types import (
+    Evidence,
+    IndicationResult,
+    Match,
+    Note,
+    Reason,
+    RedFlag,
+    SafetyFlag,
+    SafetyLevel,
+    ScreeningResult,
+    Triage,
+)
+
+__all__ = [
+    "RULES_VERSION", "Evidence", "IndicationResult", "Match", "Note", "Reason", "RedFlag", "SafetyFlag",
+    "SafetyLevel", "ScreeningResult", "Triage", "score", "score_batch", "score_valid",
+]

@@ -1,0 +1,110 @@
+"""Every fixed clinician text the scoring prints, in one place so a clinician can update it.
+
+Sources: ../shared/spec/evidence.md (US onabotulinumtoxinA prescribing information; Simpson 2016,
+AAN guideline update; Naumann 2008, AAN assessment of pain; Herd 2018, Cochrane; ICHD-3 2018;
+NICE TA260; ACR 2016). Each level is shown with its year. Currency: the AAN 2008 pain
+assessment is retired; sources disagree on whether the AAN 2016 update was reaffirmed (2022)
+or retired (2025), so the texts say "AAN 2016" and let the reader judge.
+
+Changing any text here changes stored output: bump RULES_VERSION (see docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+from scoring.types import Evidence, SafetyLevel
+
+INDICATION_ORDER = ("cervical_dystonia", "chronic_migraine", "tension_type_headache",
+                    "low_back_pain", "myofascial_pain")
+
+# Said wherever AAN 2016 is cited (evidence.md, "Currency").
+AAN_2016_CURRENCY = "Currency of AAN 2016 disputed: reaffirmed 2022 or retired 2025."
+
+# indication id -> (regulatory status, short sourced evidence text)
+INDICATION_EVIDENCE: dict[str, tuple[Evidence, str]] = {
+    "cervical_dystonia": (
+        Evidence.FDA_APPROVED,
+        "FDA-approved for adults to reduce abnormal head position and neck pain (onabotulinumtoxinA "
+        "label). AAN 2016: onabotulinumtoxinA Level B (probably effective); abobotulinumtoxinA and "
+        "rimabotulinumtoxinB Level A. AAN 2008: toxins as a class Level A. " + AAN_2016_CURRENCY,
+    ),
+    "chronic_migraine": (
+        Evidence.FDA_APPROVED,
+        "FDA-approved 2010 for adults with chronic migraine (15 or more headache days a month, "
+        "lasting 4 h or more); PREEMPT: 155 U at 31 sites every 12 weeks. AAN 2016 Level A "
+        "(established effective). Cochrane 2018: about 2 fewer migraine days a month than placebo. "
+        + AAN_2016_CURRENCY,
+    ),
+    "tension_type_headache": (
+        Evidence.OFF_LABEL,
+        "Not approved (off-label). AAN 2016 Level B: probably ineffective for tension-type headache. "
+        + AAN_2016_CURRENCY,
+    ),
+    "low_back_pain": (
+        Evidence.OFF_LABEL,
+        "Not approved (off-label). AAN 2008 Level C: possibly effective, from one class II study; "
+        "that assessment is now retired. Cochrane: low or very low quality evidence.",
+    ),
+    "myofascial_pain": (
+        Evidence.OFF_LABEL,
+        "Not approved (off-label). Not rated by AAN (2008, 2016); reviews find the evidence "
+        "insufficient or conflicting (Level U); Cochrane inconclusive.",
+    ),
+}
+
+# note id -> text; {placeholders} are filled with the answers that raised the note.
+NOTE_TEXTS: dict[str, str] = {
+    "note.episodic_migraine":
+        "Migraine features on {days} headache days a month: an episodic pattern, where toxin is "
+        "established ineffective (AAN 2016 Level A). A month's headache diary settles the count.",
+    "note.medication_overuse":
+        "Acute headache medicine on {med_days} days a month ({med_types}): possible "
+        "medication-overuse headache (ICHD-3 8.2: 10 or more days for triptans, ergots, "
+        "combinations or opioids; 15 or more for simple analgesics).",
+    "note.prior_auth_preventives":
+        "{classes} preventive class(es) recorded ({preventives}); payers commonly ask for 2-3 failed "
+        "classes and NICE TA260 for 3.",
+    "note.radicular":
+        "Pain shoots below the knee: radicular pain; consider assessment for nerve-root compression.",
+    "note.no_conservative_treatment":
+        "No conservative treatment for the back pain recorded (back.tried: {tried}).",
+    "note.fibromyalgia":
+        "Widespread pain with tiredness, unrefreshing sleep or trouble thinking: consider "
+        "fibromyalgia (ACR 2016 criteria).",
+    "note.prior_nonresponse":
+        "Earlier toxin for migraine helped {benefit}: NICE TA260 stops treatment after less than "
+        "30% benefit over 2 cycles.",
+    "note.paediatric":
+        "Patient is {age} years old: most indications are approved for adults only "
+        "(cervical dystonia from 16, chronic migraine from 18).",
+}
+
+# (safety id, level) -> text; {answer} is the answer that raised the flag.
+SAFETY_TEXTS: dict[tuple[str, SafetyLevel], str] = {
+    ("safety.pregnant", SafetyLevel.PRECAUTION):
+        "Pregnancy status: {answer}. No adequate human data on toxin in pregnancy or breastfeeding.",
+    ("safety.neuromuscular", SafetyLevel.PRECAUTION):
+        "Nerve-muscle disease (myasthenia gravis, Lambert-Eaton, ALS or other): higher risk of "
+        "weakness, swallowing and breathing problems (label warning).",
+    ("safety.toxin_allergy", SafetyLevel.CONTRAINDICATION):
+        "Allergic reaction to a botulinum toxin product: hypersensitivity is a contraindication (label).",
+    ("safety.milk_allergy", SafetyLevel.PRECAUTION):
+        "Cow's milk protein allergy: abobotulinumtoxinA (Dysport) may contain milk protein.",
+    ("safety.toxin_weeks", SafetyLevel.PRECAUTION):
+        "Last toxin injection {answer} weeks ago: re-treatment usually no sooner than 12 weeks; "
+        "at most 400 U in 3 months across indications.",
+    ("toxin.prior_side_effects", SafetyLevel.PRECAUTION):
+        "Problems after earlier toxin: {answer}.",
+    ("safety.blood_thinner", SafetyLevel.PRECAUTION):
+        "Takes a blood thinner: bleeding or bruising at injection sites; practice varies.",
+    ("safety.swallow_breath", SafetyLevel.PRECAUTION):
+        "Trouble swallowing or breathing: highest risk from distant spread of toxin effect "
+        "(boxed warning).",
+    ("safety.skin_infection", SafetyLevel.CONTRAINDICATION):
+        "Infection or open skin problem where it hurts: infection at the injection site is a "
+        "contraindication (label).",
+    ("safety.antibiotic_injections", SafetyLevel.PRECAUTION):
+        "Receiving antibiotic injections or drips: aminoglycosides can strengthen toxin effect.",
+}
+
+# A clarify flag: "unsure" to a yes/no safety item, or safety.pregnant = unsure.
+CLARIFY_TEXT = "Answered unsure: {label}. Clarify with the patient before any injection."

@@ -1,0 +1,64 @@
+"""Safety flags before botulinum toxin (clinical-core.md, "Safety before botulinum toxin", "Safety").
+
+Each flag has a level and a plain reason. They never change a match; they stand beside it.
+Order: the spec's safety table.
+"""
+
+from __future__ import annotations
+
+from questionnaire.bank import Bank
+from scoring.evidence import CLARIFY_TEXT, SAFETY_TEXTS
+from scoring.helpers import UNSURE, YES, Answers, below
+from scoring.types import SafetyFlag, SafetyLevel
+
+CONTRA, PRECAUTION, CLARIFY = SafetyLevel.CONTRAINDICATION, SafetyLevel.PRECAUTION, SafetyLevel.CLARIFY
+
+# Yes/no safety items in table order, with the level of a "yes" (None: no flag on yes).
+YES_NO_SAFETY: dict[str, SafetyLevel | None] = {
+    "safety.neuromuscular": PRECAUTION,
+    "safety.toxin_allergy": CONTRA,
+    "safety.milk_allergy": PRECAUTION,
+    "safety.toxin_before": None,
+    "safety.blood_thinner": PRECAUTION,
+    "safety.swallow_breath": PRECAUTION,
+    "safety.skin_infection": CONTRA,
+    "safety.antibiotic_injections": PRECAUTION,
+}
+PREGNANCY_PRECAUTION = ("pregnant", "postpartum", "breastfeeding", "trying")
+
+# The whole safety table in order: where each id's flag (if any) comes from.
+SAFETY_ORDER = ("safety.pregnant", "safety.neuromuscular", "safety.toxin_allergy", "safety.milk_allergy",
+                "safety.toxin_before", "safety.toxin_weeks", "toxin.prior_side_effects",
+                "safety.blood_thinner", "safety.swallow_breath", "safety.skin_infection",
+                "safety.antibiotic_injections")
+
+
+def _flag(item: str, level: SafetyLevel, answer: object, bank: Bank) -> SafetyFlag:
+    if level is CLARIFY:
+        return SafetyFlag(item, level, CLARIFY_TEXT.format(label=bank.label(item)))
+    shown = ", ".join(answer) if isinstance(answer, list) else answer
+    return SafetyFlag(item, level, SAFETY_TEXTS[item, level].format(answer=shown))
+
+
+def _level(a: Answers, item: str) -> SafetyLevel | None:
+    value = a.get(item)
+    if value is None:
+        return None
+    if item == "safety.pregnant":
+        return PRECAUTION if value in PREGNANCY_PRECAUTION else CLARIFY if value == UNSURE else None
+    if item == "safety.toxin_weeks":
+        return PRECAUTION if below(a, item, 12) else None
+    if item == "toxin.prior_side_effects":
+        return PRECAUTION if any(code != "none" for code in value) else None  # type: ignore[attr-defined]
+    if value == UNSURE:
+        return CLARIFY
+    return YES_NO_SAFETY[item] if value == YES else None
+
+
+def safety_flags(a: Answers, bank: Bank) -> list[SafetyFlag]:
+    flags = []
+    for item in SAFETY_ORDER:
+        level = _level(a, item)
+        if level is not None:
+            flags.append(_flag(item, level, a[item], bank))
+    return flags

@@ -1,0 +1,175 @@
+"""The scoring's contract: output shape and key order, purity (imports), levels defined once,
+frozen results, the rules version, and validation shared with the bank."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from scoring_cases import AS_OF, CM_STRONG, run
+
+import scoring
+from questionnaire.answers import InvalidAnswers
+from scoring import RULES_VERSION, Match, ScreeningResult, Triage, score, score_batch
+
+PACKAGE = Path(scoring.__file__).parent
+MODULES = sorted(PACKAGE.glob("*.py"))
+COMMAND_LINE = {"cli.py", "__main__.py"}
+
+# Standard-library modules a rule module may use: no files, processes, network or clocks.
+PURE_STDLIB = {"__future__", "dataclasses", "datetime", "enum", "typing", "collections", "collections.abc",
+               "functools", "json", "re", "math"}
+CLI_EXTRA = {"argparse", "sys"}
+FORBIDDEN = {"streamlit", "sqlalchemy", "psycopg", "sqlite3", "os", "pathlib", "io", "socket", "subprocess",
+             "shutil", "tempfile", "logging", "storage", "clinic", "kiosk", "workspace", "export"}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.name for p in MODULES])
+def test_scoring_imports_only_the_standard_library_and_the_questionnaire(path):
+    allowed = PURE_STDLIB | (CLI_EXTRA if path.name in COMMAND_LINE else set())
+    for name in _imports(path):
+        top = name.split(".")[0]
+        assert top not in FORBIDDEN and name not in FORBIDDEN, f"{path.name} imports {name}"
+        if top in ("questionnaire", "scoring"):
+            continue
+        assert top in sys.stdlib_module_names, f"{path.name} imports third-party {name}"
+        assert name in allowed or top in allowed, f"{path.name} imports {name}: not allowed in the rules"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name not in COMMAND_LINE], ids=lambda p: p.name)
+def test_rule_modules_open_no_files(path):
+    calls = {n.func.id for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert not calls & {"open", "print", "input", "exec", "eval"}
+
+
+LEVEL_WORDS = {"strong", "possible", "unlikely", "urgent", "review", "routine", "contraindication",
+               "precaution", "clarify", "fda_approved", "off_label"}
+
+
+def test_levels_are_defined_once():
+    enums, literals = [], []
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        enums += [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
+                  and any(getattr(b, "id", "").endswith("Enum") for b in n.bases)]
+        if path.name != "types.py":
+            literals += [(path.name, n.value) for n in ast.walk(tree)
+                         if isinstance(n, ast.Constant) and n.value in LEVEL_WORDS]
+    assert sorted(enums) == ["Evidence", "Match", "SafetyLevel", "Triage"]
+    assert literals == [], "a level spelled as a string outside scoring/types.py"
+
+
+def test_levels_are_str_enums_with_the_spec_values():
+    assert [m.value for m in Match] == ["strong", "possible", "unlikely"]
+    assert [t.value for t in Triage] == ["urgent", "review", "routine"]
+    assert isinstance(Triage.URGENT, str) and Triage.URGENT == "urgent"
+
+
+def test_results_are_frozen():
+    result = run(CM_STRONG)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.triage = Triage.URGENT  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.indications[0].match = Match.UNLIKELY  # type: ignore[misc]
+    assert isinstance(result.indications, tuple) and isinstance(result.indications[0].reasons, tuple)
+
+
+def test_output_keys_in_the_spec_order():
+    out = run(CM_STRONG, {"rf.thunderclap": "yes", "safety.toxin_allergy": "yes", "ha.days": 14,
+                          "ha.migraine_days": 8, "peg.pain": 1, "peg.enjoyment": 2,
+                          "peg.activity": 2}).to_dict()
+    assert list(out) == ["triage", "indications", "red_flags", "safety", "notes", "peg", "rules_version"]
+    assert list(out["indications"][0]) == ["id", "match", "evidence", "evidence_text", "reasons"]
+    assert list(out["indications"][0]["reasons"][0]) == ["text", "items"]
+    assert list(out["red_flags"][0]) == ["id", "level", "answer", "items"]
+    assert list(out["safety"][0]) == ["id", "level", "text"]
+    assert list(out["notes"][0]) == ["id", "text"]
+    assert out["peg"] == 1.7 and out["rules_version"] == RULES_VERSION
+    assert json.loads(json.dumps(out)) == out  # plain JSON values only
+    assert type(out["triage"]) is str and type(out["indications"][0]["match"]) is str
+
+
+def test_invalid_documents_are_refused_by_the_shared_validator():
+    with pytest.raises(InvalidAnswers) as caught:
+        score({"ha.any": "yes", "ha.days": 31, "no.such": 1, "peg.pain": None, "back.months": 3}, AS_OF)
+    assert set(caught.value.items) == {"ha.days", "no.such", "peg.pain", "back.months"}
+
+
+@pytest.mark.parametrize("birth", ["2019-W01-1", "20190101  ", "2019-1-01", "2026-11-25", "1900-01-01"])
+def test_bad_birth_dates_are_refused(birth):
+    with pytest.raises(InvalidAnswers) as caught:
+        score({"patient.birth_date": birth}, AS_OF)
+    assert caught.value.items == ["patient.birth_date"]
+
+
+def test_migraine_days_above_headache_days_is_refused():
+    with pytest.raises(InvalidAnswers) as caught:
+        score({"ha.any": "yes", "ha.days": 7, "ha.migraine_days": 8}, AS_OF)
+    assert caught.value.items == ["ha.migraine_days"]
+
+
+def test_score_accepts_any_mapping_and_an_empty_document():
+    from types import MappingProxyType
+    assert isinstance(score(MappingProxyType({"ha.any": "no"}), AS_OF), ScreeningResult)
+    assert score({}, AS_OF).triage == "routine"
+
+
+def test_score_batch_keeps_line_numbers_and_order():
+    lines = [json.dumps(CM_STRONG), "", "{not json", json.dumps({"ha.days": 3}), b'{"ha.any": "no"}',
+             b'{"patient.name": "\xff"}']
+    out = list(score_batch(lines, AS_OF))
+    assert [o.get("line") for o in out] == [None, 2, 3, 4, None, 6]
+    first = out[0]["indications"][0]
+    assert (first["id"], first["match"]) == ("chronic_migraine", "strong")
+    assert out[1]["items"] == [] and out[2]["items"] == [] and out[3]["items"] == ["ha.days"]
+    assert "triage" in out[4] and "UTF-8" in out[5]["error"]
+
+
+# ---------------------------------------------------------------- RULES_VERSION
+# Every rules version and the fingerprint of the rule sources it was recorded with. Changing a
+# rule module without a new entry fails here: bump RULES_VERSION in scoring/engine.py, add the
+# new version and the fingerprint this test prints, and keep the old lines (docs/scoring.md).
+RECORDED = {
+    "2026.11.24": "d162bc2f1dc170c6",
+}
+
+
+def rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in MODULES:
+        if path.name in COMMAND_LINE:
+            continue
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def test_rule_sources_match_the_recorded_rules_version():
+    fingerprint = rules_fingerprint()
+    assert RECORDED.get(RULES_VERSION) == fingerprint, (
+        f"scoring rules changed ({fingerprint}) but RULES_VERSION is still {RULES_VERSION!r} with "
+        f"{RECORDED.get(RULES_VERSION)!r}: bump RULES_VERSION and record {{new version: {fingerprint!r}}}")
+    assert list(RECORDED)[-1] == RULES_VERSION, "the newest recorded version must be the current one"
+
+
+def test_every_result_carries_its_rules_version():
+    assert run({}).rules_version == RULES_VERSION == run({}).to_dict()["rules_version"]
+    assert RULES_VERSION.replace(".", "").isdigit()
+    date(*map(int, RULES_VERSION.split(".")[:3]))  # YYYY.MM.DD[.n]

@@ -1,0 +1,140 @@
+"""Issue 5 item 8: two patients at once, in two independent browsers, against one running app.
+
+Patient A (English) and patient B (Spanish, other answers) fill the questionnaire with their
+steps interleaved one answer at a time. After every step, neither page may show anything of
+the other patient. Both submissions are stored exactly. After the thank-you, neither the
+browser's back button nor a reload brings back a name or an answer. The server runs at DEBUG
+logging, and its whole output is searched for both patients' data afterwards.
+Screenshots: test-artifacts/two_patients/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from browser import artifacts, launched_chromium, running_app, screenshot, settle
+from test_kiosk_browser import TABLET, answer, stored, tap_button
+from test_kiosk_data import PATIENT_EN, PATIENT_ES
+
+from kiosk import flow
+from kiosk.ui_text import load_ui_text
+from questionnaire.bank import load_bank
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+BANK = load_bank()
+UI = load_ui_text()
+
+PATIENT_A = {**PATIENT_EN, "patient.name": "Annelie Vandersloot", "patient.birth_date": "1966-09-14",
+             "visit.concern": "Throbbing headaches near Rotterdam harbour", "meds.list": "rizatriptan wafer"}
+PATIENT_B = {**PATIENT_ES, "patient.name": "Bartolomé Quiñónez", "patient.birth_date": "1979-01-30",
+             "visit.concern": "Dolor lumbar desde Guadalajara", "meds.list": "ciclobenzaprina nocturna"}
+
+
+def private_words(answers: dict) -> list[str]:
+    return [answers["patient.name"], answers["visit.concern"], answers["meds.list"],
+            answers["patient.name"].split()[-1]]
+
+
+def steps(page, answers: dict, shots, tag: str) -> Iterator[str]:
+    """One patient's visit, yielding after each answer or tap so another can go in between."""
+    lang = answers["patient.language"]
+    tap_button(page, UI("choose_english" if lang == "en" else "choose_spanish", lang))
+    settle(page)
+    yield "language"
+    for n, section in enumerate(flow.section_screens(BANK, answers), start=1):
+        done = {k: v for k, v in answers.items() if BANK.item(k).section != section}
+        for _ in range(5):
+            todo = [i for i in flow.shown_items(BANK, done, section) if i.id in answers and i.id not in done]
+            if not todo:
+                break
+            for item in todo:
+                answer(page, item, answers[item.id], lang)
+                done[item.id] = answers[item.id]
+                yield item.id
+        if n == 1:  # the screen with the name and the typed text
+            screenshot(page, shots / f"{tag}-{n:02d}-{section}.png")
+        tap_button(page, UI("next", lang))
+        settle(page)
+        yield f"next from {section}"
+    page.get_by_text(UI("review_title", lang)).wait_for()
+    screenshot(page, shots / f"{tag}-90-review.png")
+    yield "review"
+    tap_button(page, UI("submit", lang))
+    settle(page)
+    page.get_by_text(UI("thanks_title", lang)).wait_for()
+    screenshot(page, shots / f"{tag}-91-thanks.png")
+    yield "thanks"
+
+
+def page_text(page) -> str:
+    """What the patient can see or a screen reader can read: text and every field's value."""
+    values = page.evaluate("[...document.querySelectorAll('input, textarea')].map(e => e.value).join('\\n')")
+    return page.inner_text("body") + "\n" + values
+
+
+def assert_nothing_of(page, answers: dict, when: str) -> None:
+    text = page_text(page)
+    shown = [w for w in private_words(answers) if w in text]
+    assert not shown, f"{when}: the page shows {shown}"
+
+
+def test_two_patients_at_once_never_see_each_other(tmp_path):
+    shots = artifacts("two_patients")
+    debug = {"SCREENER_LOG_LEVEL": "DEBUG", "STREAMLIT_LOGGER_LEVEL": "debug"}
+    with running_app(tmp_path, extra_env=debug) as app, launched_chromium() as browser:
+        contexts = [browser.new_context(viewport=TABLET) for _ in range(2)]
+        pages = [c.new_page() for c in contexts]
+        patients = [PATIENT_A, PATIENT_B]
+        for page in pages:
+            page.goto(app.url)
+            settle(page)
+        walks = [steps(pages[0], PATIENT_A, shots, "A"), steps(pages[1], PATIENT_B, shots, "B")]
+        running, count = [True, True], 0
+        while any(running):
+            for me in (0, 1):
+                if not running[me]:
+                    continue
+                try:
+                    step = next(walks[me], None)
+                except Exception:
+                    for n, page in enumerate(pages):
+                        screenshot(page, shots / f"failed-{'AB'[n]}.png")
+                    raise
+                running[me] = step is not None
+                count += 1
+                other = 1 - me
+                assert_nothing_of(pages[me], patients[other], f"patient {'AB'[me]} after {step}")
+                assert_nothing_of(pages[other], patients[me], f"patient {'AB'[other]} after {step}")
+        assert count > 60, "the walk took too few steps to interleave"
+
+        rows = stored(app)
+        by_name = {r.answers["patient.name"]: r for r in rows}
+        assert len(rows) == 2 and set(by_name) == {PATIENT_A["patient.name"], PATIENT_B["patient.name"]}
+        for patient in patients:
+            row = by_name[patient["patient.name"]]
+            assert row.answers == patient and row.language == patient["patient.language"]
+            assert row.result is not None
+
+        # After the thank-you: a reload and the browser's back button bring nothing back.
+        for me, (page, patient) in enumerate(zip(pages, patients, strict=True)):
+            tag = "AB"[me]
+            page.reload()
+            settle(page)
+            screenshot(page, shots / f"{tag}-92-after-reload.png")
+            assert_nothing_of(page, patient, f"patient {tag} after a reload")
+            page.get_by_role("button", name="English", exact=True).wait_for()
+            for move in ("back", "forward", "back"):
+                (page.go_back if move == "back" else page.go_forward)(wait_until="load")
+                if page.url.startswith(app.url):
+                    settle(page)
+                assert_nothing_of(page, patient, f"patient {tag} after {move} ({page.url})")
+                assert_nothing_of(page, patients[1 - me], f"patient {tag} after {move} ({page.url})")
+            screenshot(page, shots / f"{tag}-93-after-back.png")
+        for context in contexts:
+            context.close()
+
+    server_output = app.log.read_text(encoding="utf-8", errors="replace")
+    assert len(server_output.splitlines()) > 100, "the server did not log at DEBUG: nothing to search"
+    leaks = [w for p in patients for w in (*private_words(p), p["patient.birth_date"]) if w in server_output]
+    assert not leaks, f"the server log holds health data: {leaks}"
