@@ -33,6 +33,7 @@ class Visit:
     urgent: bool = False
     return_to_review: bool = False
     save_failed: bool = False
+    held: bool = False  # a failed save went idle: answers kept, none shown, retried on each tick
     thanks_language: str = "en"  # the thank-you speaks the language of the patient who just left
 
     @property

@@ -22,6 +22,7 @@ from questionnaire.bank import Bank, load_bank
 
 VISIT = "kiosk.visit"
 THANKS_SHOWN = "kiosk.thanks_shown_at"
+HELD_RETRY_SECONDS = 30  # a held submission (failed save, then idle) is retried this often
 log = logging.getLogger(__name__)
 
 
@@ -183,6 +184,13 @@ def _thanks_screen(ui: UiText, visit: flow.Visit) -> None:
     st.button(ui("done", lang), key="done", on_click=_done, width="stretch", type="primary")
 
 
+def _held_screen(ui: UiText, visit: flow.Visit) -> None:
+    """A failed save left unattended: no answer on screen, only the way to the front desk."""
+    lang = visit.language
+    st.error(ui("held", lang), icon=":material/warning:")
+    st.button(ui("try_again", lang), key="held.retry", on_click=_submit, width="stretch", type="primary")
+
+
 # ---------------------------------------------------------------- idle watch
 @st.fragment(run_every=idle.TICK_SECONDS)
 def _idle_watch() -> None:
@@ -194,11 +202,20 @@ def _idle_watch() -> None:
             reset_session()
             st.rerun(scope="app")
         return
-    if visit.pristine or visit.save_failed:
-        return  # after a failed save the answers exist nowhere else: only staff may clear them (Done)
+    if visit.pristine:
+        return
+    if visit.held:
+        if now - visit.last_activity >= HELD_RETRY_SECONDS:
+            _submit()  # the answers exist nowhere else: keep trying; the next patient sees none of them
+            if _visit().screen == flow.THANKS:
+                st.rerun(scope="app")
+        return
     cfg = settings()
     state = idle.idle_state(visit.last_activity, now, cfg.kiosk_idle_seconds, cfg.kiosk_idle_warning_seconds)
-    if state.status == idle.EXPIRED:
+    if state.status == idle.EXPIRED and visit.save_failed:
+        visit.held = True  # hide the answers of a failed save instead of erasing them
+        st.rerun(scope="app")
+    elif state.status == idle.EXPIRED:
         reset_session()
         st.rerun(scope="app")
     elif state.status == idle.WARN:
@@ -218,7 +235,9 @@ def kiosk_page() -> None:
     if visit.urgent and visit.screen != flow.THANKS:
         _urgent_banner(ui, lang)
     _idle_watch()
-    if visit.screen == flow.LANGUAGE:
+    if visit.held:
+        _held_screen(ui, visit)
+    elif visit.screen == flow.LANGUAGE:
         _language_screen(ui)
     elif visit.screen == flow.REVIEW:
         _review_screen(bank, ui, visit)

@@ -13,7 +13,7 @@ from test_kiosk_data import HEADACHE_ITEMS, PATIENT_EN, PATIENT_ES
 
 from clinic.config import load_settings
 from kiosk import flow
-from kiosk.page import VISIT
+from kiosk.page import HELD_RETRY_SECONDS, VISIT
 from kiosk.renderer import widget_key
 from kiosk.ui_text import load_ui_text
 from questionnaire.bank import load_bank
@@ -119,6 +119,21 @@ def test_whole_flow_is_stored(app, answers):
         assert not met & (HEADACHE_ITEMS - {"ha.any"})
 
 
+def page_text(at) -> str:
+    """Every string value shown on the page, nested blocks included."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, str):
+            found.append(value)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return " ".join(found)
+
+
 def assert_no_answers_left(at, answers: dict) -> None:
     v = visit(at)
     assert v.answers in ({}, {"patient.language": answers["patient.language"]})
@@ -216,9 +231,10 @@ def test_urgent_sign_shows_the_instruction_until_the_thank_you(app, lang):
     app.button(key="submit").click().run()
     assert stored()[0].triage == "urgent"
     assert UI("urgent_thanks", lang) in [e.value for e in app.error]
-    page_text = " ".join(str(getattr(e, "value", "")) for e in app.main.children.values())
+    shown = page_text(app).lower()
+    assert UI("urgent_thanks", lang).lower() in shown  # the walk reads nested blocks
     for word in ("migraine", "dystonia", "strong", "possible", "triage"):
-        assert word not in page_text.lower()
+        assert word not in shown
 
 
 def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monkeypatch):
@@ -231,15 +247,33 @@ def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monke
     assert visit(app).screen == flow.REVIEW and visit(app).answers == PATIENT_EN
     assert UI("save_failed", "en") in [e.value for e in app.error]
     assert UI("thanks_title", "en") not in [t.value for t in app.title]
-    # Unsaved answers exist nowhere else: the idle timeout does not erase them.
+    # Unsaved answers exist nowhere else: the idle timeout hides them but does not erase them.
     visit(app).last_activity -= load_settings().kiosk_idle_seconds + 1
     app.run()
-    assert visit(app).screen == flow.REVIEW and visit(app).answers == PATIENT_EN
-    # Once the store is back, "Try again" stores them and thanks the patient.
+    assert visit(app).held and visit(app).answers == PATIENT_EN
+    assert [e.value for e in app.error] == [UI("held", "en")]
+    assert PATIENT_EN["patient.name"] not in page_text(app)
+    assert [b.key for b in app.button] == ["held.retry"]
+    # Once the store is back, the held submission is retried on its own and thanks the patient.
+    monkeypatch.setenv("SCREENER_DATABASE_URL", working_url)
+    visit(app).last_activity -= HELD_RETRY_SECONDS
+    app.run()
+    app.run()
+    assert visit(app).screen == flow.THANKS
+    assert stored()[0].answers == PATIENT_EN
+
+
+def test_storage_failure_then_try_again_by_hand(app, tmp_path, monkeypatch):
+    walk_to_review(app, PATIENT_ES)
+    working_url = os.environ["SCREENER_DATABASE_URL"]
+    (tmp_path / "blocker").write_text("not a folder")
+    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'blocker' / 'kiosk.db'}")
+    app.button(key="submit").click().run()
+    assert UI("save_failed", "es") in [e.value for e in app.error]
     monkeypatch.setenv("SCREENER_DATABASE_URL", working_url)
     app.button(key="submit").click().run()
     assert visit(app).screen == flow.THANKS
-    assert stored()[0].answers == PATIENT_EN
+    assert stored()[0].answers == PATIENT_ES
 
 
 def test_idle_timeout_clears_the_session(app):

@@ -129,3 +129,9 @@ def test_prune_follows_chains(bank):
     ("2008-02-29", "2026-02-28", 17), ("2008-02-29", "2026-03-01", 18)])
 def test_age_on(born, on, age):
     assert age_on(date.fromisoformat(born), date.fromisoformat(on)) == age
+
+
+def test_exclusive_choice_message_names_the_option_in_the_patients_language(bank):
+    (problem,) = check_answers(bank, {**BASE, "ha.preventives": ["none", "snri"]}, AS_OF)
+    assert "“Ninguna”" in problem.text(bank, "es")
+    assert "“None of these”" in problem.text(bank, "en")
