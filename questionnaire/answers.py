@@ -94,7 +94,8 @@ def _check_multi(item: Item, value: object) -> Problem | None:
         return Problem(item.id, "duplicate_choice")
     if item.exclusive and item.exclusive in value and len(value) > 1:
         none = item.option(item.exclusive)
-        return Problem(item.id, "exclusive_choice", {f"none_{lang}": text for lang, text in none.text.items()})
+        names = {f"none_{lang}": text for lang, text in none.text.items()}
+        return Problem(item.id, "exclusive_choice", names)
     return None
 
 
