@@ -7,12 +7,12 @@ list them all and the kiosk can show each beside its field in the patient's lang
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from questionnaire.bank import Bank, Item
+from questionnaire.conditions import Test
 
 MAX_AGE = 120
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -53,70 +53,121 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _bad_control(text: str, multiline: bool) -> bool:
-    allowed = {"\n", "\r"} if multiline else set()
-    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+# Control characters (Unicode category Cc, a fixed set) and lone surrogates (Cs): never allowed,
+# except line breaks in a multi-line text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+Check = Callable[[object, date], "Problem | None"]  # a non-null answer -> its problem, or None
 
 
-def _check_text(item: Item, value: object) -> Problem | None:
-    if not isinstance(value, str):
-        return Problem(item.id, "wrong_type_text")
-    if _bad_control(value, item.multiline):
-        return Problem(item.id, "control_chars")
-    length = len(value.strip())
-    if length < item.min_len:
-        return Problem(item.id, "empty")
-    if length > item.max_len:
-        return Problem(item.id, "too_long", {"max": item.max_len, "length": length})
-    return None
+def _choice_check(item: Item) -> Check:
+    item_id, codes = item.id, frozenset(item.codes)
+
+    def check(value: object, as_of: date) -> Problem | None:
+        return None if isinstance(value, str) and value in codes else Problem(item_id, "not_an_option")
+    return check
 
 
-def _check_date(item: Item, value: object, as_of: date) -> Problem | None:
-    try:
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):  # fromisoformat takes "2019-W01-1"
-            raise ValueError
-        when = date.fromisoformat(value)
-    except ValueError:
-        return Problem(item.id, "bad_date")
-    if when > as_of:
-        return Problem(item.id, "future_date")
-    if age_on(when, as_of) > MAX_AGE:
-        return Problem(item.id, "age_range", {"max": MAX_AGE})
-    return None
+def _number_check(item: Item) -> Check:
+    item_id, low, high = item.id, item.minimum, item.maximum
+
+    def check(value: object, as_of: date) -> Problem | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return Problem(item_id, "whole_number", {"min": low, "max": high})
+        if not low <= value <= high:  # type: ignore[operator]
+            return Problem(item_id, "out_of_range", {"min": low, "max": high})
+        return None
+    return check
 
 
-def _check_multi(item: Item, value: object) -> Problem | None:
-    if not isinstance(value, list) or not value:
-        return Problem(item.id, "pick_one_or_more")
-    if any(not isinstance(v, str) or v not in item.codes for v in value):
-        return Problem(item.id, "not_an_option")
-    if len(set(value)) != len(value):
-        return Problem(item.id, "duplicate_choice")
-    if item.exclusive and item.exclusive in value and len(value) > 1:
-        none = item.option(item.exclusive)
-        names = {f"none_{lang}": text for lang, text in none.text.items()}
-        return Problem(item.id, "exclusive_choice", names)
-    return None
+def _multi_check(item: Item) -> Check:
+    codes = frozenset(item.codes)
+
+    def check(value: object, as_of: date) -> Problem | None:
+        if not isinstance(value, list) or not value:
+            return Problem(item.id, "pick_one_or_more")
+        if any(not isinstance(v, str) or v not in codes for v in value):
+            return Problem(item.id, "not_an_option")
+        if len(set(value)) != len(value):
+            return Problem(item.id, "duplicate_choice")
+        if item.exclusive and item.exclusive in value and len(value) > 1:
+            none = item.option(item.exclusive)
+            names = {f"none_{lang}": text for lang, text in none.text.items()}
+            return Problem(item.id, "exclusive_choice", names)
+        return None
+    return check
+
+
+def _text_check(item: Item) -> Check:
+    control = _CONTROL_MULTILINE if item.multiline else _CONTROL
+
+    def check(value: object, as_of: date) -> Problem | None:
+        if not isinstance(value, str):
+            return Problem(item.id, "wrong_type_text")
+        if control.search(value):
+            return Problem(item.id, "control_chars")
+        length = len(value.strip())
+        if length < item.min_len:
+            return Problem(item.id, "empty")
+        if length > item.max_len:
+            return Problem(item.id, "too_long", {"max": item.max_len, "length": length})
+        return None
+    return check
+
+
+def _date_check(item: Item) -> Check:
+    def check(value: object, as_of: date) -> Problem | None:
+        try:  # the pattern first: fromisoformat also takes "2019-W01-1"
+            if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+                raise ValueError
+            when = date.fromisoformat(value)
+        except ValueError:
+            return Problem(item.id, "bad_date")
+        if when > as_of:
+            return Problem(item.id, "future_date")
+        if age_on(when, as_of) > MAX_AGE:
+            return Problem(item.id, "age_range", {"max": MAX_AGE})
+        return None
+    return check
+
+
+_CHECK_BUILDERS: dict[str, Callable[[Item], Check]] = {
+    "yn": _choice_check, "choice": _choice_check, "int": _number_check, "nrs": _number_check,
+    "multi": _multi_check, "text": _text_check, "date": _date_check,
+}
 
 
 def check_value(item: Item, value: object, as_of: date) -> Problem | None:
     """The problem with one answer to ``item``, or None when it is allowed."""
     if value is None:
         return Problem(item.id, "null")
-    if item.type in ("yn", "choice"):
-        ok = isinstance(value, str) and value in item.codes
-        return None if ok else Problem(item.id, "not_an_option")
-    if item.type in ("int", "nrs"):
-        if not _is_int(value):
-            return Problem(item.id, "whole_number", {"min": item.minimum, "max": item.maximum})
-        if not item.minimum <= value <= item.maximum:
-            return Problem(item.id, "out_of_range", {"min": item.minimum, "max": item.maximum})
-        return None
-    if item.type == "multi":
-        return _check_multi(item, value)
-    if item.type == "text":
-        return _check_text(item, value)
-    return _check_date(item, value, as_of)
+    return _CHECK_BUILDERS.get(item.type, _date_check)(item)(value, as_of)
+
+
+# item id -> (bank position, asked-when test or None, value check): built once per bank.
+Plan = dict[str, tuple[int, "Test | None", Check]]
+_PLANS: dict[int, tuple[Bank, Plan]] = {}  # id(bank) -> (bank, plan); holding the bank keeps the id
+
+
+def _plan(bank: Bank) -> Plan:
+    held = _PLANS.get(id(bank))
+    if held is None:
+        tests = bank.asked_tests
+        plan = {i.id: (n, tests[i.id][1], _CHECK_BUILDERS.get(i.type, _date_check)(i))
+                for n, i in enumerate(bank.items)}
+        if len(_PLANS) >= 8:  # a few banks at most (tests build their own): drop the oldest
+            del _PLANS[next(iter(_PLANS))]
+        held = _PLANS[id(bank)] = (bank, plan)
+    return held[1]
+
+
+def _check_one(item_id: str, entry: tuple, answers: Mapping[str, object], as_of: date) -> Problem | None:
+    _, asked, check = entry
+    if asked is not None and not asked(answers):
+        return Problem(item_id, "not_asked")
+    value = answers[item_id]
+    return Problem(item_id, "null") if value is None else check(value, as_of)
 
 
 def _cross_item(answers: Mapping[str, object]) -> list[Problem]:
@@ -124,6 +175,38 @@ def _cross_item(answers: Mapping[str, object]) -> list[Problem]:
     if _is_int(days) and _is_int(migraine) and migraine > days:
         return [Problem("ha.migraine_days", "migraine_days_above_days", {"days": days})]
     return []
+
+
+def _given(plan: Plan, answers: dict, as_of: date, only: set[str] | None) -> list[Problem]:
+    """The problems of the answers given, in bank order (walks the answers, not the whole bank)."""
+    found = []
+    for item_id in answers:
+        entry = plan.get(item_id)
+        if entry is not None and (only is None or item_id in only):
+            problem = _check_one(item_id, entry, answers, as_of)
+            if problem:
+                found.append((entry[0], problem))
+    found.sort(key=_position)
+    return [problem for _, problem in found]
+
+
+def _position(found: tuple[int, Problem]) -> int:
+    return found[0]
+
+
+def _complete(bank: Bank, plan: Plan, answers: dict, as_of: date, only: set[str] | None) -> list[Problem]:
+    """Every problem in bank order, an asked, non-optional, unanswered item included."""
+    problems = []
+    for item in bank.items:
+        if only is not None and item.id not in only:
+            continue
+        if item.id in answers:
+            problem = _check_one(item.id, plan[item.id], answers, as_of)
+            if problem:
+                problems.append(problem)
+        elif not item.optional and bank.is_asked(item, answers):
+            problems.append(Problem(item.id, "required"))
+    return problems
 
 
 def check_answers(bank: Bank, answers: object, as_of: date, *, complete: bool = False,
@@ -135,18 +218,12 @@ def check_answers(bank: Bank, answers: object, as_of: date, *, complete: bool = 
     """
     if not isinstance(answers, dict):
         return [Problem("(document)", "not_an_object")]
-    problems = [Problem(str(k), "unknown_item") for k in answers if not bank.has(k)]
-    gates = bank.gates
-    for item in bank.items:
-        if only is not None and item.id not in only:
-            continue
-        if item.id in answers:  # asked-when is evaluated only where it matters (speed)
-            asked = item.when is None or item.when.holds(answers, gates)  # = bank.is_asked, inlined
-            problem = check_value(item, answers[item.id], as_of) if asked else Problem(item.id, "not_asked")
-            if problem:
-                problems.append(problem)
-        elif complete and not item.optional and bank.is_asked(item, answers):
-            problems.append(Problem(item.id, "required"))
+    plan = _plan(bank)
+    problems = [Problem(str(k), "unknown_item") for k in answers if k not in plan]
+    if complete:
+        problems += _complete(bank, plan, answers, as_of, only)
+    else:
+        problems += _given(plan, answers, as_of, only)
     cross = _cross_item(answers)
     return problems + [p for p in cross if only is None or p.item in only]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from questionnaire.conditions import Answers, Condition, parse_condition
+from questionnaire.conditions import Answers, Condition, Test, parse_condition
 
 LANGUAGES = ("en", "es")
 ANSWER_TYPES = ("yn", "int", "nrs", "choice", "multi", "text", "date")
@@ -98,8 +98,18 @@ class Bank:
     def in_section(self, section_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.section == section_id)
 
+    @cached_property
+    def asked_tests(self) -> dict[str, tuple[Item, Test | None]]:
+        """Item id -> (item, its asked-when as one compiled function, None when always asked)."""
+        gate_tests: dict[str, Test] = {}
+        gate_tests.update((name, cond.compile(gate_tests)) for name, cond in self.gates.items())
+        return {i.id: (i, None if i.when is None else i.when.compile(gate_tests)) for i in self.items}
+
     def is_asked(self, item: Item | str, answers: Answers) -> bool:
         item = self.item(item) if isinstance(item, str) else item
+        known = self.asked_tests.get(item.id)
+        if known is not None and known[0] is item:  # this bank's own item: its compiled test
+            return known[1] is None or known[1](answers)
         return item.when is None or item.when.holds(answers, self.gates)
 
     def asked_items(self, answers: Answers) -> tuple[Item, ...]:

@@ -12,10 +12,11 @@ A condition on an unanswered item is false (clinical-core.md, "Core data element
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 Answers = Mapping[str, object]
+Test = Callable[[Answers], bool]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,38 @@ class Condition:
         if isinstance(value, bool) or not isinstance(value, int):
             return False
         return value >= self.number if self.kind == "min" else value < self.number
+
+    def compile(self, gate_tests: Mapping[str, Test]) -> Test:
+        """The same test as ``holds`` as one plain function of the answers (built once per bank).
+
+        ``gate_tests`` maps gate names to their compiled tests; it is read when the test runs,
+        so gates may be compiled in any order.
+        """
+        if self.kind == "gate":
+            name = self.gate
+            return lambda a: gate_tests[name](a)
+        if self.kind in ("any", "all"):
+            parts = tuple(p.compile(gate_tests) for p in self.parts)
+            if self.kind == "any":
+                return lambda a: any(p(a) for p in parts)
+            return lambda a: all(p(a) for p in parts)
+        return _leaf(self.kind, self.item, self.values, self.number)
+
+
+def _leaf(kind: str, item: str | None, values: tuple, number: int | None) -> Test:
+    if kind == "in":
+        if len(values) == 1:
+            only = values[0]
+            return lambda a: (v := a.get(item)) is not None and v == only
+        return lambda a: (v := a.get(item)) is not None and v in values
+    if kind == "includes":
+        return lambda a: isinstance(v := a.get(item), list) and any(x in v for x in values)
+
+    def whole(v: object) -> bool:
+        return v is not None and not isinstance(v, bool) and isinstance(v, int)
+    if kind == "min":
+        return lambda a: whole(v := a.get(item)) and v >= number
+    return lambda a: whole(v := a.get(item)) and v < number
 
 
 _LEAF_KEYS = {"in", "min", "below", "includes"}

@@ -288,3 +288,29 @@ def test_real_secrets_are_never_committed():
     tracked = subprocess.run(["git", "ls-files", ".streamlit/secrets.toml", "instance"], cwd=ROOT,
                              capture_output=True, text=True, timeout=30)
     assert tracked.returncode != 0 or tracked.stdout.strip() == ""
+
+
+# --- docs/security.md stays true to the tests it cites ------------------------------------------
+def _cited_tests() -> list[tuple[str, str | None]]:
+    import re
+
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    cited = []
+    for file, name in re.findall(r"`(?:tests/)?(test_\w+\.py)(?:::(\w+))?`", text):
+        cited.append((file, name or None))
+    for file, names in re.findall(r"`(?:tests/)?(test_\w+\.py)` \(([^)]*)\)", text):
+        cited += [(file, n) for n in re.findall(r"`(test_\w+)`", names)]
+    return cited
+
+
+def test_security_doc_cites_tests_that_exist():
+    cited = _cited_tests()
+    assert len(cited) > 40
+    missing = []
+    for file, name in cited:
+        path = ROOT / "tests" / file
+        if not path.exists():
+            missing.append(file)
+        elif name and f"def {name}(" not in path.read_text(encoding="utf-8"):
+            missing.append(f"{file}::{name}")
+    assert not missing, f"docs/security.md cites tests that do not exist: {sorted(set(missing))}"
