@@ -180,7 +180,9 @@ class Store:
         raise StoreError("add comment failed: too many writers at once; try again")
 
     def _require(self, conn: Connection, id: str) -> None:
-        if conn.execute(select(submissions.c.id).where(submissions.c.id == id)).first() is None:
+        """The submission exists; in a write, its row is locked (PostgreSQL) so writers queue."""
+        query = select(submissions.c.id).where(submissions.c.id == id).with_for_update()
+        if conn.execute(query).first() is None:
             raise StoreError(f"no submission with id {id!r}")
 
     def _hydrate(self, conn: Connection, found) -> list[Submission]:

@@ -237,12 +237,17 @@ def test_urgent_sign_shows_the_instruction_until_the_thank_you(app, lang):
         assert word not in shown
 
 
-def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monkeypatch):
-    walk_to_review(app, PATIENT_EN)
+def break_the_store(tmp_path, monkeypatch) -> str:
+    """Point the app at a database that cannot be written (its folder is a plain file)."""
     working_url = os.environ["SCREENER_DATABASE_URL"]
-    # The database cannot be reached: its folder is a plain file, so nothing can be written.
     (tmp_path / "blocker").write_text("not a folder")
     monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'blocker' / 'kiosk.db'}")
+    return working_url
+
+
+def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monkeypatch):
+    walk_to_review(app, PATIENT_EN)
+    working_url = break_the_store(tmp_path, monkeypatch)
     app.button(key="submit").click().run()
     assert visit(app).screen == flow.REVIEW and visit(app).answers == PATIENT_EN
     assert UI("save_failed", "en") in [e.value for e in app.error]
@@ -265,9 +270,7 @@ def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monke
 
 def test_storage_failure_then_try_again_by_hand(app, tmp_path, monkeypatch):
     walk_to_review(app, PATIENT_ES)
-    working_url = os.environ["SCREENER_DATABASE_URL"]
-    (tmp_path / "blocker").write_text("not a folder")
-    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'blocker' / 'kiosk.db'}")
+    working_url = break_the_store(tmp_path, monkeypatch)
     app.button(key="submit").click().run()
     assert UI("save_failed", "es") in [e.value for e in app.error]
     monkeypatch.setenv("SCREENER_DATABASE_URL", working_url)
