@@ -6,7 +6,7 @@ the admin audit log, and the audit trail itself."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -387,7 +387,7 @@ def test_unscored_submissions_raise_the_health_banner_and_still_show_their_answe
 
 def test_trends_show_a_returning_patients_change_from_the_first_visit(store):
     add_user(store, "alice")
-    save(store, {**MIGRAINE_ES, "ha.days": 26, "neck.pain": 7}, minutes_ago(60 * 24 * 30))
+    save(store, {**MIGRAINE_ES, "ha.days": 26, "neck.pain": 7}, datetime.now(UTC) - timedelta(days=30))
     latest = save(store, MIGRAINE_ES, minutes_ago(3))
     at = goto(open_submission(log_in(new_app(), "alice"), latest), "trends")
     assert "Trends" in headers(at)

@@ -72,7 +72,15 @@ def add_user(store, username: str, role: str = "clinician", password: str = PASS
 
 
 def minutes_ago(n: int) -> datetime:
-    return datetime.now(UTC) - timedelta(minutes=n)
+    """``n`` steps before now, still on today's local date (the list opens on today).
+
+    A step is a minute, shortened just after midnight so that no test moment falls on
+    yesterday, whatever time of day the suite runs; larger ``n`` is always earlier.
+    """
+    now = datetime.now(UTC)
+    midnight = datetime.combine(date.today(), datetime.min.time()).astimezone(UTC)
+    step = min(timedelta(minutes=1), (now - midnight) / 100)
+    return now - step * n
 
 
 @pytest.fixture
