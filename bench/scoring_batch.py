@@ -6,7 +6,8 @@ Generates random VALID answers documents with a seeded ``random.Random`` (the wa
 tests/strategies.py), one JSON line each, then times, alternating, ``json.loads`` over every
 line and ``scoring.score_batch`` over every line (parse + validate + rules + result dict).
 Prints documents per CPU-second (median of the repeats) and the ratio scoring/parsing, then where
-the scoring time goes (parse, validate, rules, to_dict) on a sample. Not a test: no pass/fail.
+the scoring time goes (parse, validate, rules, to_dict) on a sample, and what the command line
+adds on top of ``score_batch`` (writing each result as a JSON line). Not a test: no pass/fail.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from strategies import random_document  # noqa: E402
 from questionnaire.answers import check_answers  # noqa: E402
 from questionnaire.bank import load_bank  # noqa: E402
 from scoring import score_batch, score_valid  # noqa: E402
+from scoring.cli import dumps  # noqa: E402
 from scoring.engine import parse_document  # noqa: E402
 
 AS_OF = date(2026, 11, 24)
@@ -70,6 +72,8 @@ def stages(lines: list[str], runs: int = 3) -> dict[str, float]:
         "validate (questionnaire)": lambda: deque((check_answers(bank, d, AS_OF) for d in docs), maxlen=0),
         "rules": lambda: deque((score_valid(d, AS_OF, bank) for d in docs), maxlen=0),
         "rules + to_dict": lambda: deque((score_valid(d, AS_OF, bank).to_dict() for d in docs), maxlen=0),
+        "score_batch": lambda: score_all(lines),
+        "score_batch + JSON line (CLI)": lambda: deque(map(dumps, score_batch(lines, AS_OF)), maxlen=0),
     }
     return {name: min(_time(w) for _ in range(runs)) / len(lines) * 1e6 for name, w in work.items()}
 

@@ -145,25 +145,23 @@ def check_value(item: Item, value: object, as_of: date) -> Problem | None:
     return _CHECK_BUILDERS.get(item.type, _date_check)(item)(value, as_of)
 
 
-# item id -> (bank position, asked-when test or None, value check): built once per bank.
-Plan = dict[str, tuple[int, "Test | None", Check]]
-_PLANS: dict[int, tuple[Bank, Plan]] = {}  # id(bank) -> (bank, plan); holding the bank keeps the id
+# item id -> (bank position, asked-when test or None, the codes of a yes/no or choice item or None,
+# value check): built once per bank.
+Plan = dict[str, tuple[int, "Test | None", "frozenset[str] | None", Check]]
 
 
 def _plan(bank: Bank) -> Plan:
-    held = _PLANS.get(id(bank))
-    if held is None:
+    plan = bank.derived_tables.get("answers.plan")
+    if plan is None:  # two threads may both build it: the same table, and setdefault keeps one
         tests = bank.asked_tests
-        plan = {i.id: (n, tests[i.id][1], _CHECK_BUILDERS.get(i.type, _date_check)(i))
-                for n, i in enumerate(bank.items)}
-        if len(_PLANS) >= 8:  # a few banks at most (tests build their own): drop the oldest
-            del _PLANS[next(iter(_PLANS))]
-        held = _PLANS[id(bank)] = (bank, plan)
-    return held[1]
+        plan = {i.id: (n, tests[i.id][1], frozenset(i.codes) if i.type in ("yn", "choice") else None,
+                       _CHECK_BUILDERS.get(i.type, _date_check)(i)) for n, i in enumerate(bank.items)}
+        plan = bank.derived_tables.setdefault("answers.plan", plan)
+    return plan  # type: ignore[return-value]
 
 
 def _check_one(item_id: str, entry: tuple, answers: Mapping[str, object], as_of: date) -> Problem | None:
-    _, asked, check = entry
+    _, asked, _, check = entry
     if asked is not None and not asked(answers):
         return Problem(item_id, "not_asked")
     value = answers[item_id]
@@ -178,16 +176,34 @@ def _cross_item(answers: Mapping[str, object]) -> list[Problem]:
 
 
 def _given(plan: Plan, answers: dict, as_of: date, only: set[str] | None) -> list[Problem]:
-    """The problems of the answers given, in bank order (walks the answers, not the whole bank)."""
-    found = []
-    for item_id in answers:
+    """The problems of the answers given: unknown ids first, then the rest in bank order.
+
+    Walks the answers, not the whole bank, with the checks of ``_check_one`` inlined: this loop
+    runs once per answer in a batch.
+    """
+    unknown, found = [], []
+    for item_id, value in answers.items():
         entry = plan.get(item_id)
-        if entry is not None and (only is None or item_id in only):
-            problem = _check_one(item_id, entry, answers, as_of)
-            if problem:
-                found.append((entry[0], problem))
+        if entry is None:
+            unknown.append(Problem(str(item_id), "unknown_item"))
+            continue
+        if only is not None and item_id not in only:
+            continue
+        position, asked, options, check = entry
+        if asked is not None and not asked(answers):
+            problem = Problem(item_id, "not_asked")
+        elif value is None:
+            problem = Problem(item_id, "null")
+        elif options is not None:  # yes/no or one choice: the commonest answers, checked here
+            if isinstance(value, str) and value in options:
+                continue
+            problem = Problem(item_id, "not_an_option")
+        else:
+            problem = check(value, as_of)
+        if problem:
+            found.append((position, problem))
     found.sort(key=_position)
-    return [problem for _, problem in found]
+    return unknown + [problem for _, problem in found]
 
 
 def _position(found: tuple[int, Problem]) -> int:
@@ -219,11 +235,11 @@ def check_answers(bank: Bank, answers: object, as_of: date, *, complete: bool = 
     if not isinstance(answers, dict):
         return [Problem("(document)", "not_an_object")]
     plan = _plan(bank)
-    problems = [Problem(str(k), "unknown_item") for k in answers if k not in plan]
     if complete:
+        problems = [Problem(str(k), "unknown_item") for k in answers if k not in plan]
         problems += _complete(bank, plan, answers, as_of, only)
     else:
-        problems += _given(plan, answers, as_of, only)
+        problems = _given(plan, answers, as_of, only)
     cross = _cross_item(answers)
     return problems + [p for p in cross if only is None or p.item in only]
 

@@ -99,10 +99,15 @@ class Bank:
         return tuple(i for i in self.items if i.section == section_id)
 
     @cached_property
+    def derived_tables(self) -> dict[str, object]:
+        """Tables other modules derive from the bank and build once per bank (never patient data)."""
+        return {}
+
+    @cached_property
     def asked_tests(self) -> dict[str, tuple[Item, Test | None]]:
         """Item id -> (item, its asked-when as one compiled function, None when always asked)."""
         gate_tests: dict[str, Test] = {}
-        gate_tests.update((name, cond.compile(gate_tests)) for name, cond in self.gates.items())
+        gate_tests.update((gate, cond.compile(gate_tests)) for gate, cond in self.gates.items())
         return {i.id: (i, None if i.when is None else i.when.compile(gate_tests)) for i in self.items}
 
     def is_asked(self, item: Item | str, answers: Answers) -> bool:

@@ -42,9 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+# Built once (json.dumps with options builds an encoder per call). The outputs are fresh trees of
+# plain dicts and lists, never circular, so the per-container circularity bookkeeping is skipped.
+_ENCODERS = {indent: json.JSONEncoder(ensure_ascii=False, check_circular=False, indent=indent)
+             for indent in (None, 2)}
+
+
 def dumps(obj: object, indent: int | None = None) -> bytes:
     """Deterministic UTF-8 JSON; a lone surrogate (from a \\ud800 escape) stays a JSON escape."""
-    return (json.dumps(obj, ensure_ascii=False, indent=indent) + "\n").encode("utf-8", "backslashreplace")
+    encoder = _ENCODERS.get(indent) or json.JSONEncoder(ensure_ascii=False, indent=indent)
+    return (encoder.encode(obj) + "\n").encode("utf-8", "backslashreplace")
 
 
 def _open(name: str) -> BinaryIO:

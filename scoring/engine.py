@@ -18,11 +18,11 @@ from scoring.flags import asked_red_flags, derived_red_flags, triage
 from scoring.indications import RULES
 from scoring.notes import notes
 from scoring.safety import safety_flags
-from scoring.types import IndicationResult, ScreeningResult
+from scoring.types import IndicationResult, Match, ScreeningResult
 
 # Bump whenever a rule or a fixed text changes (docs/scoring.md, "RULES_VERSION").
-# Form: YYYY.MM.DD[.n] of the change. tests/test_scoring_version.py pins the rules' sources.
-RULES_VERSION = "2026.11.24"
+# Form: YYYY.MM.DD[.n] of the change. tests/test_scoring_contract.py (RECORDED) pins the rules' sources.
+RULES_VERSION = "2026.11.24.1"
 
 PEG_ITEMS = ("peg.pain", "peg.enjoyment", "peg.activity")
 
@@ -30,10 +30,13 @@ PEG_ITEMS = ("peg.pain", "peg.enjoyment", "peg.activity")
 def peg(a: Mapping[str, object]) -> float | None:
     """Mean of the three PEG items to one decimal; None when any is unanswered (Krebs 2009)."""
     values = [a.get(i) for i in PEG_ITEMS]
-    if any(v is None for v in values):
+    if None in values:
         return None
     # A mean of three whole numbers ends in .0, .33.. or .66..: never a rounding tie.
     return round(sum(values) / 3, 1)  # type: ignore[arg-type]
+
+
+_STRONGEST_FIRST = tuple(sorted(Match, key=lambda m: m.rank))
 
 
 def _indications(a: Mapping[str, object], bank: Bank) -> tuple[IndicationResult, ...]:
@@ -42,8 +45,8 @@ def _indications(a: Mapping[str, object], bank: Bank) -> tuple[IndicationResult,
         match, reasons = RULES[ind_id](a, bank)
         evidence, text = INDICATION_EVIDENCE[ind_id]
         results.append(IndicationResult(ind_id, match, evidence, text, reasons))
-    results.sort(key=lambda r: r.match.rank)  # stable: ties keep the fixed order
-    return tuple(results)
+    # Strongest first, ties in the fixed order: a stable sort on Match.rank, without the sort.
+    return tuple([r for level in _STRONGEST_FIRST for r in results if r.match is level])
 
 
 def score_valid(a: Mapping[str, object], as_of: date, bank: Bank) -> ScreeningResult:
@@ -84,10 +87,25 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
 
 # Built once: json.loads(text, **kw) builds a new decoder on every call.
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+_PLAIN = json.JSONDecoder()  # without the hook: several times faster, but blind to repeats
 
 
 def parse_document(text: str) -> dict:
-    """JSON text to an answers document; a repeated id is an error, never last-one-wins."""
+    """JSON text to an answers document; a repeated id is an error, never last-one-wins.
+
+    Fast path: the plain decoder, then a count. Every ":" in JSON text either ends a key or
+    sits inside a string, and a repeated key leaves the object with fewer keys than the text
+    has. So when the result is one object with exactly as many keys as the text has ":", no
+    key was repeated, none is nested, and no string holds a ":". Anything else (an error, a
+    nested object, a ":" in a string) is decoded again with the checking decoder, which also
+    gives exactly the error the checking decoder alone would give.
+    """
+    try:
+        doc = _PLAIN.decode(text)
+        if type(doc) is dict and len(doc) == text.count(":"):
+            return doc
+    except (ValueError, RecursionError):
+        pass
     return _DECODER.decode(text)
 
 

@@ -59,8 +59,7 @@ def derived_red_flags(a: Answers, as_of: date) -> list[RedFlag]:
     risks = tuple(i for i in ("rf.infection_risk", "rf.cancer_immuno") if yes(a, i))
     if yes(a, "rf.back_fever") and risks:
         flags.append(RedFlag("rf.spinal_infection", URGENT, YES, ("rf.back_fever", *risks)))
-    years = age(a, as_of)
-    if yes(a, "rf.jaw_scalp") and years is not None and years >= 50:
+    if yes(a, "rf.jaw_scalp") and (years := age(a, as_of)) is not None and years >= 50:
         flags.append(RedFlag("rf.giant_cell_arteritis", URGENT, YES, ("rf.jaw_scalp", "patient.birth_date")))
     if yes(a, "neck.pulls") and a.get("neck.onset") in ("days", "weeks") and not acute:
         flags.append(RedFlag("rf.neck_recent_onset", REVIEW, YES, ("neck.pulls", "neck.onset")))

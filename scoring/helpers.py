@@ -10,8 +10,8 @@ them hold so the reasons can name them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from questionnaire.answers import age_on
 
@@ -53,9 +53,12 @@ def shown(a: Answers, item: str) -> str:
     value = a.get(item)
     if value is None:
         return "not answered"
+    if isinstance(value, str):
+        phrases = PHRASES.get(item)
+        return value if phrases is None else phrases.get(value, value)
     if isinstance(value, list):
         return ", ".join(value)
-    return PHRASES.get(item, {}).get(value, str(value)) if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def says(a: Answers, item: str, what: str) -> str:
@@ -69,9 +72,9 @@ def age(a: Answers, as_of: date) -> int | None:
     return None if birth is None else age_on(date.fromisoformat(birth), as_of)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """A derived helper: whether it holds, which parts held, which items it read."""
+class Pattern(NamedTuple):
+    """A derived helper: whether it holds, which parts held, which items it read (internal, so a
+    NamedTuple: cheaper to build than a frozen dataclass, as immutable)."""
 
     holds: bool
     found: tuple[str, ...]  # clinician words for the parts that held

@@ -17,8 +17,10 @@ def _note(note_id: str, **values: object) -> Note:
 
 
 def _medication_overuse(a: Answers) -> bool:
-    strong_kinds = any(t in STRONG_OVERUSE for t in a.get("ha.med_types", ()))  # type: ignore[union-attr]
-    return at_least(a, "ha.med_days", 15) or (at_least(a, "ha.med_days", 10) and strong_kinds)
+    if at_least(a, "ha.med_days", 15):
+        return True
+    return at_least(a, "ha.med_days", 10) and any(
+        t in STRONG_OVERUSE for t in a.get("ha.med_types", ()))  # type: ignore[union-attr]
 
 
 def preventive_classes(a: Answers) -> tuple[str, ...]:
@@ -27,7 +29,7 @@ def preventive_classes(a: Answers) -> tuple[str, ...]:
 
 def notes(a: Answers, as_of: date, migraine_match: Match) -> list[Note]:
     out = []
-    if migraine_features(a).holds and below(a, "ha.days", 15):
+    if below(a, "ha.days", 15) and migraine_features(a).holds:  # the cheap test first
         out.append(_note("note.episodic_migraine", days=a["ha.days"]))
     if _medication_overuse(a):
         out.append(_note("note.medication_overuse", med_days=a["ha.med_days"],

@@ -10,16 +10,16 @@ Three kinds, in this order for every indication:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from questionnaire.bank import Bank
 from scoring.helpers import UNSURE, Answers
 from scoring.types import Match, Reason
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One criterion of a match level: whether it holds, what it needs, what it saw."""
+class Check(NamedTuple):
+    """One criterion of a match level: whether it holds, what it needs, what it saw (internal, so a
+    NamedTuple: cheaper to build than a frozen dataclass, as immutable)."""
 
     ok: bool
     need: str
@@ -33,7 +33,9 @@ def found(parts: Iterable[tuple[str, tuple[str, ...]]]) -> Reason | None:
     for text, ids in parts:
         if text:
             texts.append(text)
-            items.extend(i for i in ids if i not in items)
+            for i in ids:
+                if i not in items:
+                    items.append(i)
     return Reason("; ".join(texts), tuple(items)) if texts else None
 
 
@@ -44,19 +46,22 @@ def shortfall(level: Match, checks: Iterable[Check]) -> Reason | None:
         return None
     items: list[str] = []
     for c in missing:
-        items.extend(i for i in c.items if i not in items)
-    text = "; ".join(f"needs {c.need} ({c.got})" for c in missing)
-    return Reason(f"Not {level.value}: {text}", tuple(items))
+        for i in c.items:
+            if i not in items:
+                items.append(i)
+    text = "; ".join([f"needs {c.need} ({c.got})" for c in missing])
+    return Reason(f"Not {level._value_}: {text}", tuple(items))
 
 
 def uncertain(bank: Bank, a: Answers, read: tuple[str, ...]) -> list[Reason]:
     """The asked items the rules read that were answered "unsure" or left unanswered."""
     unsure, missing = [], []
+    asked = bank.asked_tests  # item id -> (item, compiled asked-when or None), as bank.is_asked
     for i in read:
         value = a.get(i)
         if value == UNSURE:
             unsure.append(i)
-        elif value is None and bank.is_asked(i, a):
+        elif value is None and ((test := asked[i][1]) is None or test(a)):
             missing.append(i)
     out = []
     if unsure:

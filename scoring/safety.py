@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from questionnaire.bank import Bank
 from scoring.evidence import CLARIFY_TEXT, SAFETY_TEXTS
-from scoring.helpers import UNSURE, YES, Answers, below
+from scoring.helpers import UNSURE, YES, Answers
 from scoring.types import SafetyFlag, SafetyLevel
 
 CONTRA, PRECAUTION, CLARIFY = SafetyLevel.CONTRAINDICATION, SafetyLevel.PRECAUTION, SafetyLevel.CLARIFY
@@ -40,14 +40,12 @@ def _flag(item: str, level: SafetyLevel, answer: object, bank: Bank) -> SafetyFl
     return SafetyFlag(item, level, SAFETY_TEXTS[item, level].format(answer=shown))
 
 
-def _level(a: Answers, item: str) -> SafetyLevel | None:
-    value = a.get(item)
-    if value is None:
-        return None
+def _level(item: str, value: object) -> SafetyLevel | None:
+    """The level of the flag the answer ``value`` (never None) to ``item`` raises, if any."""
     if item == "safety.pregnant":
         return PRECAUTION if value in PREGNANCY_PRECAUTION else CLARIFY if value == UNSURE else None
     if item == "safety.toxin_weeks":
-        return PRECAUTION if below(a, item, 12) else None
+        return PRECAUTION if value < 12 else None  # type: ignore[operator]
     if item == "toxin.prior_side_effects":
         return PRECAUTION if any(code != "none" for code in value) else None  # type: ignore[attr-defined]
     if value == UNSURE:
@@ -58,7 +56,7 @@ def _level(a: Answers, item: str) -> SafetyLevel | None:
 def safety_flags(a: Answers, bank: Bank) -> list[SafetyFlag]:
     flags = []
     for item in SAFETY_ORDER:
-        level = _level(a, item)
-        if level is not None:
-            flags.append(_flag(item, level, a[item], bank))
+        value = a.get(item)
+        if value is not None and (level := _level(item, value)) is not None:
+            flags.append(_flag(item, level, value, bank))
     return flags

@@ -148,6 +148,7 @@ def test_score_batch_keeps_line_numbers_and_order():
 # new version and the fingerprint this test prints, and keep the old lines (docs/scoring.md).
 RECORDED = {
     "2026.11.24": "d162bc2f1dc170c6",
+    "2026.11.24.1": "2c4fec4ba8eaed6c",
 }
 
 

@@ -73,6 +73,8 @@ KNOWN_CACHES = {
     "questionnaire/bank.py:Item.codes": "derived from the bank",
     "questionnaire/bank.py:Bank._by_id": "an index of the bank's items",
     "questionnaire/bank.py:Bank._index": "an index of the bank's items (cached_property on the bank)",
+    "questionnaire/bank.py:Bank.asked_tests": "the bank's asked-when conditions, compiled (on the bank)",
+    "questionnaire/bank.py:Bank.derived_tables": "tables derived from the bank, e.g. the validator's plan",
     "export/pdf.py:_glyphs": "the glyphs of the bundled font",
 }
 # Attributes that would mean the same (``x.text`` alone is too common: ``pen.text``, ``item.text``).
