@@ -16,7 +16,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# `clinic check` opens the store first: on a first start it creates the key and says where;
+# with encrypted data and no key (or the wrong one) it refuses, and the app does not start.
 run: $(VENV)/.runtime
+	$(PY) -m clinic check
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian packages the tests drive: chromium (browser tests), postgresql (the PostgreSQL

@@ -9,6 +9,7 @@ import importlib
 import sys
 
 COMMANDS = {
+    "check": ("storage.cli", "check", "open the store as the app will (creates the key on a first start)"),
     "create-user": ("clinic.accounts", "cli_create_user", "create a clinician or admin account"),
     "export": ("export.cli", "main", "export submissions as csv, xlsx, json, fhir or pdf"),
     "backup": ("storage.cli", "backup", "copy the database to a file (SQLite online backup)"),

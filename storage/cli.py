@@ -191,3 +191,20 @@ def _score(score, answers: dict, as_of) -> dict:
     params = inspect.signature(score).parameters
     result = score(answers, as_of=as_of) if "as_of" in params else score(answers, as_of)
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+
+
+def check(argv: list[str]) -> int:
+    """Open the store as the app will: migrate, find or create the key, or refuse clearly."""
+    parser = argparse.ArgumentParser(prog="python -m clinic check", description=inspect.getdoc(check))
+    parser.parse_args(argv)
+    settings = load_settings()
+    try:
+        store = open_store(settings)
+    except StoreError as exc:  # KeyMissing included: the message says what to configure
+        return _fail(str(exc))
+    with closing(store):
+        users = len(store.list_users())
+    print(f"storage ready: {store!r}; {users} staff account(s)")
+    if not users:
+        print("no staff account yet: create one with `python -m clinic create-user NAME`")
+    return 0

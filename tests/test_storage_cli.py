@@ -121,3 +121,25 @@ def test_rescore_scores_what_has_no_result_and_reports_what_it_cannot(tmp_path):
 def test_unknown_arguments_are_refused_with_usage(tmp_path):
     done = clinic("backup", env=env_for(tmp_path))
     assert done.returncode == 2 and "usage" in done.stderr
+
+
+def test_check_creates_the_key_on_a_first_start_and_says_where(tmp_path):
+    done = clinic("check", env=env_for(tmp_path))
+    assert done.returncode == 0, done.stderr
+    key_file = tmp_path / "keys" / "secret.key"
+    assert str(key_file) in done.stderr  # the log line says where the new key is
+    assert "storage ready" in done.stdout
+    assert "create-user" in done.stdout  # no account yet: the next step is named
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    before = key_file.read_bytes()
+    assert clinic("check", env=env_for(tmp_path)).returncode == 0
+    assert key_file.read_bytes() == before  # never overwritten
+
+
+def test_check_refuses_encrypted_data_without_its_key(tmp_path):
+    submit(settings_for(tmp_path), PATIENT)
+    (tmp_path / "keys" / "secret.key").rename(tmp_path / "elsewhere.key")
+    done = clinic("check", env=env_for(tmp_path))
+    assert done.returncode == 1
+    assert "encrypt" in done.stderr.lower()
+    assert not (tmp_path / "keys" / "secret.key").exists()  # no new key over existing data
