@@ -305,3 +305,19 @@ def test_thank_you_clears_itself_for_the_next_patient(app):
     app.run()
     assert visit(app).screen == flow.LANGUAGE and visit(app).thanks_language == "en"
     assert [b.key for b in app.button] == ["lang.en", "lang.es"]
+
+
+def test_the_app_refuses_to_start_on_encrypted_data_without_its_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'kiosk.db'}")
+    monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "kiosk.key"))
+    first = AppTest.from_file(APP, default_timeout=30).run()
+    walk_to_review(first, PATIENT_EN)
+    first.button(key="submit").click().run()
+    assert len(stored()) == 1
+    monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "another.key"))  # the key is gone
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "cannot start" in at.error[0].value
+    assert "key" in at.code[0].value.lower()
+    assert [b.key for b in at.button] == []  # no kiosk, no staff login
+    assert not (tmp_path / "another.key").exists()  # no new key over existing data

@@ -72,8 +72,10 @@ def test_full_visit_at_debug_logs_no_health_data(kiosk, caplog, capfd, loudness)
     assert visit(at).screen == "thanks"
     out, err = capfd.readouterr()
     logged = "\n".join([caplog.text, *(r.getMessage() for r in caplog.records), out, err])
-    assert len(caplog.records) >= (100 if loudness == "every logger at DEBUG" else 1), \
+    assert len(caplog.records) >= (20 if loudness == "every logger at DEBUG" else 1), \
         "too little was logged: is the capture working?"
+    if loudness == "every logger at DEBUG":  # the statement that carried the answers was logged
+        assert any("INSERT INTO submissions" in r.getMessage() for r in caplog.records)
     leaks = [s for s in SECRETS if s in logged]
     assert not leaks, f"health data in the logs: {leaks}"
     for value in ("4h_to_1d", "beta_blocker", "'ha.days': 20", '"ha.days": 20'):
