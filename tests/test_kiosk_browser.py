@@ -5,6 +5,7 @@ checked and every screen is saved to test-artifacts/kiosk/ at tablet sizes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401  (fixtures)
@@ -72,8 +73,9 @@ def answer(page, item, value, lang: str) -> None:
     settle(page)
 
 
-def fill_screen(page, section: str, answers: dict, lang: str) -> None:
-    """Answer the screen in bank order; the branching shows later items as earlier ones are answered."""
+def answer_screen(page, section: str, answers: dict, lang: str) -> Iterator[str]:
+    """Answer the screen in bank order, yielding each item id once it is answered (so another
+    patient can go in between); the branching shows later items as earlier ones are answered."""
     done = {k: v for k, v in answers.items() if BANK.item(k).section != section}
     for _ in range(5):
         todo = [i for i in flow.shown_items(BANK, done, section) if i.id in answers and i.id not in done]
@@ -82,6 +84,12 @@ def fill_screen(page, section: str, answers: dict, lang: str) -> None:
         for item in todo:
             answer(page, item, answers[item.id], lang)
             done[item.id] = answers[item.id]
+            yield item.id
+
+
+def fill_screen(page, section: str, answers: dict, lang: str) -> None:
+    for _ in answer_screen(page, section, answers, lang):
+        pass
 
 
 def walk(page, answers: dict, shots, tag: str) -> None:

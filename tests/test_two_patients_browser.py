@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser import artifacts, launched_chromium, running_app, screenshot, settle
-from test_kiosk_browser import TABLET, answer, stored, tap_button
+from test_kiosk_browser import TABLET, answer_screen, stored, tap_button
 from test_kiosk_data import PATIENT_EN, PATIENT_ES
 
 from kiosk import flow
@@ -44,15 +44,7 @@ def steps(page, answers: dict, shots, tag: str) -> Iterator[str]:
     yield "language"
     screens = flow.section_screens(BANK, answers)
     for n, section in enumerate(screens, start=1):
-        done = {k: v for k, v in answers.items() if BANK.item(k).section != section}
-        for _ in range(5):
-            todo = [i for i in flow.shown_items(BANK, done, section) if i.id in answers and i.id not in done]
-            if not todo:
-                break
-            for item in todo:
-                answer(page, item, answers[item.id], lang)
-                done[item.id] = answers[item.id]
-                yield item.id
+        yield from answer_screen(page, section, answers, lang)
         if n == 1:  # the screen with the name and the typed text
             screenshot(page, shots / f"{tag}-{n:02d}-{section}.png")
         tap_button(page, UI("review" if n == len(screens) else "next", lang))
