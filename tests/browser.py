@@ -75,15 +75,21 @@ def _wait_healthy(app: RunningApp, proc: subprocess.Popen, seconds: float) -> No
 
 @contextlib.contextmanager
 def running_app(folder: Path, script: str = "app.py", extra_env: dict | None = None,
-                seconds: float = 60) -> Iterator[RunningApp]:
-    """`streamlit run <script>` from the project root, with its database and key in ``folder``."""
+                seconds: float = 60, shipped_config_only: bool = False) -> Iterator[RunningApp]:
+    """`streamlit run <script>` from the project root, with its database and key in ``folder``.
+
+    Inherited ``STREAMLIT_*`` variables are dropped. ``shipped_config_only`` passes no server
+    flag but the port, so what runs is exactly ``.streamlit/config.toml`` (the security tests).
+    """
     port = free_port()
-    env = {**os.environ, "SCREENER_DATABASE_URL": f"sqlite:///{folder / 'browser.db'}",
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    env = {**inherited, "SCREENER_DATABASE_URL": f"sqlite:///{folder / 'browser.db'}",
            "SCREENER_KEY_FILE": str(folder / "browser.key"), **(extra_env or {})}
     app = RunningApp(url=f"http://127.0.0.1:{port}", env=env, log=folder / "streamlit.log")
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    if not shipped_config_only:
+        cmd += ["--server.address", "127.0.0.1", "--server.headless", "true",
+                "--browser.gatherUsageStats", "false"]
     with app.log.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -14,13 +14,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"
@@ -120,12 +120,6 @@ if st.button("fail"):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _non_loopback_addresses() -> list[str]:
     found = set()
     for family in (socket.AF_INET,):
@@ -148,31 +142,11 @@ def probe_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("probe")
     script = folder / "probe_app.py"
     script.write_text(PROBE_APP)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    log = (folder / "server.log").open("w+")
-    proc = subprocess.Popen([PY, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            log.seek(0)
-            pytest.fail(f"probe server did not start:\n{log.read()}")
-        yield port, folder / "server.log"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with running_app(folder, script=str(script), shipped_config_only=True) as app:
+            yield int(app.url.rsplit(":", 1)[1]), app.log
+    except RuntimeError as exc:  # did not start: say why, with the server's own words
+        pytest.fail(f"probe server did not start: {exc}")
 
 
 def _websocket_status(port: int, host_header: str) -> int:
