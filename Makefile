@@ -23,8 +23,7 @@ run: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian packages the tests drive: chromium (browser tests), postgresql (the PostgreSQL
-# store), poppler-utils (PDF to PNG), nginx and openssl (the deployment test). Installed only
-# when missing; needs root or sudo.
+# store), poppler-utils (PDF to PNG). Installed only when missing; needs root or sudo.
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
