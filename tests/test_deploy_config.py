@@ -94,6 +94,7 @@ def test_the_app_refuses_two_replicas_on_sqlite_and_says_which_settings(tmp_path
         page.goto(app.url)
         settle(page)
         page.get_by_text("The screener cannot start.", exact=False).wait_for(timeout=20_000)
+        page.get_by_text("SCREENER_REPLICAS is 2", exact=False).wait_for(timeout=20_000)
         text = page.locator("body").inner_text()
         assert all(name in text for name in NAMED), text
         assert not page.get_by_role("button", name="English").count()  # no kiosk behind it
