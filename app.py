@@ -24,7 +24,7 @@ try:
 except (ConfigError, KeyMissing) as exc:  # refuse, clearly: the message names what to set
     logging.getLogger("app").error("the screener cannot start: %s", exc)
     st.error("The screener cannot start. Please ask the clinic's IT. / No se puede iniciar.")
-    st.code(str(exc), language=None)
+    st.code(str(exc), language=None, wrap_lines=True)
     st.stop()
 except Exception as exc:  # noqa: BLE001 - unreachable for now: each page reports its own failure
     logging.getLogger("app").error("storage not reachable (%s)", type(exc).__name__)

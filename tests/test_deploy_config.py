@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import launched_chromium, require_chromium, running_app, settle
+from browser import artifacts, launched_chromium, require_chromium, running_app, screenshot, settle
 from pg import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 from clinic.config import ConfigError, Settings, load_settings
@@ -90,11 +90,12 @@ def test_clinic_check_accepts_two_replicas_on_postgresql_with_keys(postgres_url)
 def test_the_app_refuses_two_replicas_on_sqlite_and_says_which_settings(tmp_path):
     require_chromium()
     with running_app(tmp_path, extra_env={"SCREENER_REPLICAS": "2"}) as app, launched_chromium() as browser:
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 820, "height": 1180})
         page.goto(app.url)
         settle(page)
         page.get_by_text("The screener cannot start.", exact=False).wait_for(timeout=20_000)
         page.get_by_text("SCREENER_REPLICAS is 2", exact=False).wait_for(timeout=20_000)
+        screenshot(page, artifacts("deploy", clean=False) / "refused-two-replicas-on-sqlite.png")
         text = page.locator("body").inner_text()
         assert all(name in text for name in NAMED), text
         assert not page.get_by_role("button", name="English").count()  # no kiosk behind it
