@@ -241,7 +241,9 @@ def _find_routes(stack: Stack) -> None:
         route = f"probe{n}"
         status, _, _ = stack.get("/_stcore/health", cookie=f"screener_route={route}")
         assert status == 200
-        time.sleep(0.05)  # the access log line is written when the request ends
+        deadline = time.monotonic() + 5  # the access log line is written when the request ends
+        while not stack.upstreams(route) and time.monotonic() < deadline:
+            time.sleep(0.05)
         upstream = stack.upstreams(route)[-1]
         stack.routes.setdefault(int(upstream.rsplit(":", 1)[1]), route)
         if len(stack.routes) == 2:
