@@ -30,6 +30,11 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium postgresql poppler-utils >/dev/null; }
+	@# nginx and openssl: the deployment test runs deploy/nginx/ with a throw-away certificate.
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    nginx openssl >/dev/null; }
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

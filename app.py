@@ -7,20 +7,24 @@ import logging
 
 import streamlit as st
 
+from clinic.config import ConfigError
 from clinic.logging_setup import configure_logging
 from clinic.runtime import settings, store
+from clinic.web import frame_guard
 from kiosk.page import kiosk_page
 from storage import KeyMissing
 from workspace.router import staff_pages
 
-configure_logging(settings())
 st.set_page_config(page_title="Clinic check-in", layout="centered", initial_sidebar_state="collapsed")
+frame_guard()  # clickjacking: the page hides itself when another site frames it
 
 try:
+    configure_logging(settings())  # ConfigError: a setting that cannot work (e.g. replicas)
     store()  # opened once per process: migrations, and the key (created on a first start)
-except KeyMissing as exc:  # encrypted data but no key, or the wrong one: refuse, clearly
+except (ConfigError, KeyMissing) as exc:  # refuse, clearly: the message names what to set
+    logging.getLogger("app").error("the screener cannot start: %s", exc)
     st.error("The screener cannot start. Please ask the clinic's IT. / No se puede iniciar.")
-    st.code(str(exc), language=None)
+    st.code(str(exc), language=None, wrap_lines=True)
     st.stop()
 except Exception as exc:  # noqa: BLE001 - unreachable for now: each page reports its own failure
     logging.getLogger("app").error("storage not reachable (%s)", type(exc).__name__)

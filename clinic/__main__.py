@@ -30,10 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
         print(usage(), file=sys.stderr if argv and argv[0] not in ("-h", "--help") else sys.stdout)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
-    from clinic.config import load_settings
+    from clinic.config import ConfigError, load_settings
     from clinic.logging_setup import configure_logging
 
-    configure_logging(load_settings())  # the same redaction as the app
+    try:
+        configure_logging(load_settings())  # the same redaction as the app
+    except ConfigError as exc:  # a setting that cannot work: say which, and stop
+        print(f"configuration refused: {exc}", file=sys.stderr)
+        return 2
     module, function, _ = COMMANDS[argv[0]]
     return int(getattr(importlib.import_module(module), function)(argv[1:]) or 0)
 

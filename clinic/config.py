@@ -3,6 +3,10 @@
 Every setting has a default that works on a fresh machine (an embedded SQLite file under
 ``instance/``). Environment variables win over ``.streamlit/secrets.toml``; both use the
 names below (``SCREENER_`` prefix in the environment, bare lower-case keys in secrets).
+
+``replicas`` is how many app processes serve the clinic behind the proxy (deploy/). More than
+one keeps no state on the app host: the settings refuse SQLite and the key file then, so both
+``python -m clinic check`` and the app stop with a message naming what to set.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Settings:
     login_max_failures: int = 5
     login_lock_seconds: int = 900
     log_level: str = "INFO"
+    replicas: int = 1  # app processes behind the proxy (deploy/screener@.service)
 
     def __post_init__(self) -> None:
         for name in ("kiosk_idle_seconds", "staff_idle_seconds", "login_lock_seconds"):
@@ -42,6 +47,24 @@ class Settings:
             raise ConfigError("login_max_failures must be at least 1")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError("log_level must be one of DEBUG, INFO, WARNING, ERROR")
+        if not 1 <= self.replicas <= 64:
+            raise ConfigError(f"replicas (SCREENER_REPLICAS) must be between 1 and 64, got {self.replicas}")
+        if self.replicas > 1 and (state := self.state_on_app_host()):
+            raise ConfigError(
+                f"SCREENER_REPLICAS is {self.replicas}, but {' and '.join(state)}: each replica would "
+                "keep its own. With more than one replica set SCREENER_DATABASE_URL to PostgreSQL "
+                "(postgresql+psycopg://...) and SCREENER_ENCRYPTION_KEYS to the key ring "
+                "(see deploy/screener.env.example), or set SCREENER_REPLICAS=1.")
+
+    def state_on_app_host(self) -> list[str]:
+        """What this configuration keeps on the app host's disk: an SQLite file, a key file."""
+        state = []
+        if self.database_url.strip().lower().startswith("sqlite"):
+            state.append("the database is an SQLite file (SCREENER_DATABASE_URL)")
+        if not self.encryption_keys.strip():
+            state.append("the keys come from a key file "
+                         "(SCREENER_KEY_FILE; SCREENER_ENCRYPTION_KEYS is empty)")
+        return state
 
 
 def _coerce(name: str, raw: object, kind: type) -> object:

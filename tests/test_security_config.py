@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -50,6 +51,8 @@ REQUIRED = {
     "client.disableDataExport": ("exports go through the audited exporters", lambda v: v is True),
     "runner.magicEnabled": ("bare expressions are never written as Markdown", lambda v: v is False),
     "browser.gatherUsageStats": ("no usage statistics leave the clinic", lambda v: v is False),
+    "logger.enableRich": ("exceptions are logged through the redaction, never printed by rich",
+                          lambda v: v is False),
     "theme.baseFontSize": ("large type on the tablet", lambda v: isinstance(v, int) and v >= 18),
 }
 
@@ -288,3 +291,38 @@ def test_security_doc_cites_tests_that_exist():
         elif name and f"def {name}(" not in path.read_text(encoding="utf-8"):
             missing.append(f"{file}::{name}")
     assert not missing, f"docs/security.md cites tests that do not exist: {sorted(set(missing))}"
+
+
+# --- clickjacking on a plain single-host run (issue 11) -------------------------------------------
+@pytest.mark.browser
+def test_the_app_hides_itself_inside_another_sites_frame(tmp_path):
+    """`streamlit run` cannot send X-Frame-Options or CSP (the proxy in deploy/ does): the page
+    itself (clinic/web.py frame_guard) hides everything when another site frames it."""
+    from browser import launched_chromium, require_chromium, settle
+
+    require_chromium()
+    with running_app(tmp_path) as app, launched_chromium() as browser:
+        page = browser.new_page()
+        page.goto(app.url)
+        settle(page)
+        page.get_by_role("button", name="English").wait_for()
+        assert page.evaluate("getComputedStyle(document.documentElement).display") != "none"
+        framer = browser.new_page()  # another origin (about:blank) framing the kiosk
+        framer.set_content(f'<iframe src="{app.url}/" width="800" height="900"></iframe>')
+        deadline = time.monotonic() + 30
+        state = ""
+        while time.monotonic() < deadline:
+            if framer.url.startswith(app.url):  # busted out: the app is now the top page
+                state = "top"
+                break
+            frames = [f for f in framer.frames if f.url.startswith(app.url)]
+            try:
+                shown = frames[0].evaluate("[!!document.querySelector('[data-testid=stApp]'), "
+                                           "getComputedStyle(document.documentElement).display]")
+            except Exception:  # noqa: BLE001 - the frame navigated meanwhile: look again
+                shown = None
+            if shown and shown[0] and shown[1] == "none":
+                state = "hidden"
+                break
+            framer.wait_for_timeout(250)
+        assert state in ("top", "hidden"), "the framed app stayed visible and clickable"

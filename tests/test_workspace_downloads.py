@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -58,3 +62,96 @@ def test_a_failed_export_is_not_audited(store):  # noqa: F811
     with pytest.raises(ValueError, match="no submissions"):
         downloads.audited(broken, store, "alice")()
     assert _events(store) == []
+
+
+# ----------------------------------------------------------------- in a real browser (issue 11.3)
+# A click hands the file to this session's browser over its WebSocket; no /media/ URL is made.
+# The test records every request the page makes, then asks for the file both ways: with the
+# session's cookies after the download (nothing there within a few seconds) and with none (never).
+USERNAME, PASSWORD = "dr.garcia@clinic.org", "una contraseña bastante larga"
+
+
+def _fetch(context, url: str) -> str:
+    """What ``url`` answers to a request from ``context``: the body, or "" when nothing is there.
+
+    An http(s) URL goes through the context's own request client (its cookies, or none); a
+    ``blob:`` URL can only be fetched by a page, so one of the context's pages asks for it."""
+    if not url.startswith("blob:"):
+        answer = context.request.get(url)
+        return answer.text() if answer.status == 200 else ""
+    page = context.pages[0] if context.pages else context.new_page()
+    return page.evaluate("u => fetch(u).then(r => r.ok ? r.text() : '', () => '')", url)
+
+
+def _gone_within(context, url: str, file_text: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _fetch(context, url) != file_text:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
+    from browser import launched_chromium, require_chromium, running_app, settle
+
+    from clinic.config import Settings
+    from storage import open_store
+
+    require_chromium()
+    with running_app(tmp_path) as app, launched_chromium() as browser:
+        env = app.env
+        made = subprocess.run([sys.executable, "-m", "clinic", "create-user", USERNAME, "--password-stdin"],
+                              input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=120,
+                              cwd=Path(__file__).resolve().parent.parent, check=False)
+        assert made.returncode == 0, made.stderr
+        settings = Settings(database_url=env["SCREENER_DATABASE_URL"], key_file=env["SCREENER_KEY_FILE"])
+        db = open_store(settings)
+        sid = save(db, MIGRAINE_ES, minutes_ago(3))
+        db.close()
+
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        served: list[tuple[str, str]] = []  # (url, Content-Disposition) of every /media/ answer
+        page.on("response", lambda r: "/media/" in r.url.replace("/static/media/", "")
+                and served.append((r.url, r.headers.get("content-disposition", ""))))
+        page.goto(app.url + "/staff")
+        page.get_by_role("textbox", name="Username").fill(USERNAME)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_text("1 submission(s)").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(800)
+        table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)  # the first row's selection box
+        page.get_by_text("In the patient's own words").wait_for(timeout=30_000)
+        settle(page)
+
+        stranger = browser.new_context()  # no cookie, no session
+        for label, check in (("JSON", lambda raw: json.loads(raw)["answers"]["patient.name"]),
+                             ("FHIR", lambda raw: QuestionnaireResponse.model_validate_json(raw).status)):
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name=label, exact=True).click()
+            download = info.value
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            assert check(target.read_bytes())  # the real file arrived, whole
+            url, file_text = download.url, target.read_text(encoding="utf-8")
+            assert _fetch(stranger, url) != file_text, f"{label}: {url} answers without a cookie"
+            assert _gone_within(context, url, file_text, seconds=5), f"{label}: {url} still answers"
+            assert _fetch(stranger, url) != file_text
+            if url.startswith("blob:"):  # and no server URL by that id either, both ways
+                for who in (context, stranger):
+                    assert _fetch(who, f"{app.url}/media/{url.rsplit('/', 1)[-1]}") != file_text
+        settle(page)
+        assert not [u for u, disposition in served if "attachment" in disposition], served
+        db = open_store(settings)
+        try:
+            events = [(e.actor, e.action, e.target) for e in db.audit_events()]
+        finally:
+            db.close()
+        assert ("dr.garcia@clinic.org", "export", f"json:{sid}") in events
+        assert ("dr.garcia@clinic.org", "export", f"fhir:{sid}") in events
+        stranger.close()
+        context.close()

@@ -1,8 +1,9 @@
 """The exports staff can download, each written to the audit log when its file is made.
 
-A download's bytes are made only when the button is clicked (Streamlit runs ``make`` then,
-outside the page script), so the list page does not build four files on every rerun; the
-audit event is written at that moment: who, which format, which submission or how many.
+A download's bytes are made only when its button is clicked (``workspace.ui.download_row``
+runs ``make`` in the button's callback), so the list page does not build four files on every
+rerun; the audit event is written at that moment: who, which format, which submission or how
+many. The bytes then reach only that session's browser (``clinic.web.deliver_file``).
 """
 
 from __future__ import annotations

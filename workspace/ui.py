@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Sequence
 
 import streamlit as st
 
 from clinic import runtime
+from clinic.web import deliver_file
 from workspace.downloads import Download, audited
 from workspace.session import Staff
 
@@ -22,12 +25,34 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+_FRESH_SECONDS = 30  # a file made but not handed over in that run (the page changed) is dropped
+
+
 def download_row(downloads: Sequence[Download], staff: Staff, key: str) -> None:
-    """One download button per export; the file is made (and audited) when clicked."""
+    """One button per export. A click makes the file (and audits it) in the run it starts, and
+    the bytes reach this session's browser over its WebSocket: no ``/media/`` URL exists."""
     store = runtime.store()
+    pending = f"{key}_file"
     columns = st.columns(max(len(downloads), 1))
     for column, download in zip(columns, downloads, strict=False):
-        column.download_button(
-            download.label, data=audited(download, store, staff.username), file_name=download.file_name,
-            mime=download.mime, key=f"{key}_{download.format}_{download.label}", on_click="ignore",
-            icon=":material/download:", width="stretch")
+        column.button(download.label, key=f"{key}_{download.format}_{download.label}",
+                      icon=":material/download:", width="stretch", on_click=_make_file,
+                      args=(download, store, staff.username, pending))
+    made = st.session_state.pop(pending, None)
+    if isinstance(made, Download):  # the export could not be made: say which, nothing is sent
+        st.error(f"The {made.label} file could not be made. Please try again or ask the clinic's IT.")
+    elif made is not None and time.monotonic() - made[0] < _FRESH_SECONDS:  # made by this very run
+        _, file_name, mime, data = made
+        deliver_file(data, file_name, mime, key=f"{key}_deliver")
+
+
+def _make_file(download: Download, store, username: str, pending: str) -> None:
+    """The button's callback, at the start of the run its click starts: build, audit, hand over."""
+    try:
+        data = audited(download, store, username)()
+    except Exception as exc:  # noqa: BLE001 - an export that fails is reported, never half-sent
+        logging.getLogger("workspace.downloads").error("export %s failed (%s)", download.format,
+                                                       type(exc).__name__)
+        st.session_state[pending] = download
+        return
+    st.session_state[pending] = (time.monotonic(), download.file_name, download.mime, data)
