@@ -65,7 +65,6 @@ KNOWN_CACHES = {
     "clinic/runtime.py:_store": "the Store (connection pool, keys), built from Settings; no answers",
     "clinic/accounts.py:_hasher": "the argon2 PasswordHasher object",
     "clinic/accounts.py:_dummy_hash": "a hash of a random secret, for timing-safe unknown usernames",
-    "workspace/login.py:_unknown_names": "failed-login counts for unknown usernames (staff input)",
     "kiosk/page.py:_css": "the static style sheet",
     "kiosk/bodymap.py:_base": "the empty body figure; callers draw on a .copy()",
     "kiosk/ui_text.py:load_ui_text": "the kiosk wording from ui_text.toml",

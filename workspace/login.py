@@ -83,7 +83,8 @@ def _oidc_login_from_cookie() -> str | None:
             session.audit(account.username if known else "(unknown user)", "login_failed",
                           "oidc: account deactivated" if known else "oidc: no account")
             st.session_state["ws_oidc_refused"] = True
-        return "Your single sign-on identity has no active staff account here. Ask an administrator."
+        return ("Your single sign-on identity has no staff account here, or it is switched off. "
+                "Ask an administrator.")
     session.log_in(account.username, account.role, "oidc", account.session_generation)
     return None
 
