@@ -326,9 +326,9 @@ REVIEWED_SINKS = {
     ("workspace/login.py:login_form", "notice"): "our notices (logged off after inactivity)",
     ("workspace/login.py:login_page", "f'You are logged in as {staff.username}.'"):
         "a staff username (USERNAME_PATTERN: no Markdown brackets or angle brackets)",
-    ("workspace/login.py:nav_bar", "f':material/person: `{staff.username}` · {staff.role}'"):
-        "a staff username in a code span and a role code",
     ("workspace/login.py:nav_bar", "router.PAGES[name][1]"): "our page titles",
+    ("workspace/login.py:nav_bar", "router.PAGES['password'][1]"): "our page title",
+    ("workspace/login.py:nav_bar", "f'Role: {staff.role}'"): "a role code (clinician or admin)",
     ("workspace/review.py:_mark_reviewed", "f'Reviewed by {sub.reviewed_by} on {_when(sub.reviewed_at)}'"):
         "a staff username and a formatted time",
     ("workspace/review.py:review_panel", "header"): "comment version, staff username and time",

@@ -58,7 +58,8 @@ def oidc_providers() -> list[str | None]:
         return []
     if not isinstance(auth, Mapping) or not auth:
         return []
-    named = [str(k) for k, v in auth.items() if isinstance(v, Mapping)]
+    named = [str(k) for k, v in auth.items()  # a provider section, not [auth.client_kwargs]
+             if isinstance(v, Mapping) and ("client_id" in v or "server_metadata_url" in v)]
     return ([None] if "client_id" in auth else []) + named
 
 
@@ -164,14 +165,32 @@ def _idle_watch() -> None:
         st.rerun(scope="app")  # idle, or the account was switched off or its password reset
 
 
+MAIN_PAGES = ("today", "detail", "trends")  # as links; the admin pages sit in the "Admin" menu
+
+
 def nav_bar(staff: session.Staff, current: str) -> None:
-    """The staff navigation (the app's own menu is hidden so patients never see it)."""
+    """The staff navigation (the app's own menu is hidden so patients never see it).
+
+    Links to the list, the submission and trends; for admins an "Admin" menu (accounts, audit
+    log); the person's own menu (role, My password); Log off. Fits a tablet's 820 px.
+    """
     from workspace import router
-    names = [n for n in router.pages_for(staff) if n != "login"]
-    columns = st.columns([1] * len(names) + [1.6, 0.9], vertical_alignment="center")
+    from workspace.ui import md
+    allowed = router.pages_for(staff)
+    names = [n for n in MAIN_PAGES if n in allowed]
+    admin = [n for n in allowed if router.PAGES[n][3]]
+    columns = st.columns([0.9] * len(names) + ([0.9] if admin else []) + [1.4, 0.8],
+                         vertical_alignment="center")
     for column, name in zip(columns, names, strict=False):
         column.page_link(router.page(name), label=router.PAGES[name][1], disabled=name == current)
-    columns[-2].caption(f":material/person: `{staff.username}` · {staff.role}")
+    if admin:
+        with columns[len(names)].popover("Admin", width="stretch"):
+            for name in admin:
+                st.page_link(router.page(name), label=router.PAGES[name][1], disabled=name == current)
+    with columns[-2].popover(f":material/person: {md(staff.username)}", width="stretch"):
+        st.caption(f"Role: {staff.role}")
+        st.page_link(router.page("password"), label=router.PAGES["password"][1],
+                     disabled=current == "password")
     if columns[-1].button("Log off", key="ws_logoff", width="stretch"):
         session.log_off("button")
         st.switch_page(router.page("login"))
