@@ -36,7 +36,7 @@ lint: $(VENV)/.dev
 
 # pip-audit of every pinned requirement against PyPI's advisory data (needs the network). A known
 # vulnerability fails; advisory data that cannot be read is never a pass: a banner, and a failure
-# with SCREENER_REQUIRE_AUDIT=1 (docs/security.md, "Dependency audit").
+# with SCREENER_REQUIRE_AUDIT=1 (README.md, "Tests").
 audit: $(VENV)/.dev
 	$(PY) .ci/audit.py
 

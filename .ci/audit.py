@@ -2,7 +2,7 @@
 
     python .ci/audit.py [--tries N] [pip-audit options, e.g. -s osv --osv-url URL]
 
-Outcomes (docs/security.md, "Dependency audit"):
+Outcomes (README.md, "Tests"):
 - exit 0, "no known vulnerabilities": every pinned package was looked up and none has an advisory;
 - exit 1: a pinned package has a known vulnerability; each is printed with its id and the
   versions that fix it. Upgrade the pin (or, after review, add ``--ignore-vuln ID``);

@@ -1,5 +1,5 @@
 """The account commands: ``python -m clinic create-user | list-users | deactivate | reactivate |
-reset-password | unlock | change-password``. Each is audited with the actor ``cli``.
+reset-password | unlock | change-password``. Each is audited with the actor ``cli:<os user>``.
 
 Passwords are asked twice on the terminal, or read from standard input with
 ``--password-stdin`` (one line; ``change-password`` reads two: the current one, then the new
@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from clinic import account_admin
 from clinic.accounts import MIN_PASSWORD_LENGTH, AccountError, normalise_username
 
-ACTOR = "cli"
+
+def _actor() -> str:
+    """Who ran the command, for the audit log (as ``python -m clinic export`` does)."""
+    return f"cli:{getpass.getuser()}"[:64]
 
 
 def _open_store():
@@ -72,7 +75,7 @@ def cli_create_user(argv: list[str], store=None) -> int:
         return 2
 
     def create(s) -> str:
-        account_admin.create_user(s, args.username, password, role, actor=ACTOR)
+        account_admin.create_user(s, args.username, password, role, actor=_actor())
         return f"Created {role} account {normalise_username(args.username)!r}."
     return _run("create-user", create, store)
 
@@ -103,19 +106,19 @@ def _simple(command: str, about: str, act, done: str, argv: list[str], store) ->
 
 def cli_deactivate(argv: list[str], store=None) -> int:
     return _simple("deactivate", "Switch an account off; its open sessions end.",
-                   lambda s, name: account_admin.set_active(s, name, False, ACTOR),
+                   lambda s, name: account_admin.set_active(s, name, False, _actor()),
                    "Deactivated {}; its sessions have ended.", argv, store)
 
 
 def cli_reactivate(argv: list[str], store=None) -> int:
     return _simple("reactivate", "Switch an account on again.",
-                   lambda s, name: account_admin.set_active(s, name, True, ACTOR),
+                   lambda s, name: account_admin.set_active(s, name, True, _actor()),
                    "Reactivated {}.", argv, store)
 
 
 def cli_unlock(argv: list[str], store=None) -> int:
     return _simple("unlock", "Clear a locked account's failed logins and lock.",
-                   lambda s, name: account_admin.unlock(s, name, ACTOR), "Unlocked {}.", argv, store)
+                   lambda s, name: account_admin.unlock(s, name, _actor()), "Unlocked {}.", argv, store)
 
 
 def cli_reset_password(argv: list[str], store=None) -> int:
@@ -127,7 +130,7 @@ def cli_reset_password(argv: list[str], store=None) -> int:
         print(f"reset-password: {exc}", file=sys.stderr)
         return 2
     return _run("reset-password", lambda s: f"New password set for "
-                f"{account_admin.reset_password(s, args.username, password, ACTOR).username!r}; "
+                f"{account_admin.reset_password(s, args.username, password, _actor()).username!r}; "
                 "its sessions have ended.", store)
 
 

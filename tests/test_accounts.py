@@ -3,6 +3,7 @@ store with an injected clock, the account operations and the account commands.""
 
 from __future__ import annotations
 
+import getpass
 import io
 import subprocess
 import sys
@@ -280,7 +281,7 @@ def test_cli_creates_an_admin_with_a_hash_and_an_audit_event(env):
     try:
         user = store.get_user("dr.admin@clinic.org")
         assert user.role == "admin" and accounts.verify_password(user.password_hash, GOOD)
-        assert events(store) == [("cli", "create_user", "dr.admin@clinic.org")]
+        assert events(store) == [(f"cli:{getpass.getuser()}", "create_user", "dr.admin@clinic.org")]
     finally:
         store.close()
 
