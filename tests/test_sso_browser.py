@@ -32,6 +32,7 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scre
 SCRIPT = Path(__file__).resolve().parent / "oidc_provider.mjs"
 CLIENT_ID = "screener-workspace"
 STAFF, STRANGER, FORMER = "dr.sso@clinic.org", "stranger@elsewhere.org", "former@clinic.org"
+NURSE, NURSE_PASSWORD = "nurse@clinic.org", "quiet river under copper bridges"
 VIEW = {"width": 820, "height": 1180}
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -88,6 +89,7 @@ def sso(tmp_path_factory):
                                 key_file=str(folder / "browser.key")))
     for name, role in ((STAFF, "admin"), (FORMER, "clinician")):
         store.create_user(name, accounts.hash_password(secrets.token_urlsafe(24)), role)
+    store.create_user(NURSE, accounts.hash_password(NURSE_PASSWORD), "clinician")
     store.set_user_active(FORMER, False)
     with running_app(folder, extra_env={"STREAMLIT_SECRETS_FILES": str(folder / "secrets.toml")}) as app:
         origin = app.url.replace("127.0.0.1", "localhost")  # the redirect_uri's host: cookies match
@@ -112,17 +114,28 @@ def browser():
 
 def sign_in(page, origin: str, provider_port: int, email: str) -> None:
     """From the staff login page through the provider's login and consent, back to the app."""
+    provider = f"http://localhost:{provider_port}/"
     page.goto(f"{origin}/staff")
     settle(page)
     page.get_by_role("button", name="Sign in with single sign-on").click()
-    page.wait_for_url(f"http://localhost:{provider_port}/**", timeout=20_000)
+    # "commit": the provider's pages ask for a web font this machine cannot reach; do not wait for it
+    page.wait_for_url(f"{provider}**", timeout=45_000, wait_until="commit")
+    page.wait_for_selector("input[name=login]", timeout=20_000)
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", "the provider's own business")
     page.get_by_role("button", name="Sign-in").click()
-    page.wait_for_load_state()
-    if page.url.startswith(f"http://localhost:{provider_port}/"):  # the consent step
+    page.wait_for_url(lambda url: "/interaction/" in url or url.startswith(origin), timeout=20_000,
+                      wait_until="commit")
+    if page.url.startswith(provider):  # the consent step
         page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{origin}/**", timeout=20_000)
+    page.wait_for_url(f"{origin}/**", timeout=20_000, wait_until="commit")
+    settle(page)
+
+
+def open_admin_page(page, name: str) -> None:
+    """Through the Admin menu: a reload would start a new session, and sign-on opens today's list."""
+    page.get_by_role("button", name="Admin").click()
+    page.get_by_role("link", name=name).click()
     settle(page)
 
 
@@ -140,17 +153,16 @@ def test_staff_sign_in_lands_on_the_workspace_and_logoff_ends_it(sso, browser):
     assert page.get_by_role("heading", name="Today's list").is_visible()
     screenshot(page, shots / "1-signed-in-today.png")
     assert (STAFF, "login", "oidc") in events(store)
+    assert store.get_user(STAFF).last_login_at is not None
 
-    page.get_by_role("button", name="Admin").click()  # an admin: the accounts screen
-    page.get_by_role("link", name="Accounts").click()
-    settle(page)
+    open_admin_page(page, "Accounts")  # an admin: the accounts screen
     assert page.get_by_role("heading", name="Accounts").is_visible()
     page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=15_000)
     page.wait_for_timeout(500)
     screenshot(page, shots / "2-accounts.png")
 
     page.get_by_role("button", name="Log off").click()
-    page.wait_for_url(f"http://localhost:{provider_port}/**", timeout=20_000)  # the provider's sign-out
+    page.wait_for_url(f"http://localhost:{provider_port}/**", timeout=20_000, wait_until="commit")  # sign-out
     page.get_by_role("button", name="Yes, sign me out").click()
     page.wait_for_url(f"{origin}/**", timeout=20_000)
     settle(page)
@@ -183,3 +195,34 @@ def test_an_identity_without_an_active_account_is_refused_and_audited(sso, brows
     page.goto(f"{origin}/today")
     settle(page)
     assert not page.get_by_role("heading", name="Today's list").count()
+
+
+def test_deactivating_on_the_accounts_screen_ends_a_session_open_elsewhere_without_a_click(sso, browser):
+    """The nurse's screen, left alone, falls back to the login form by the page's 20 s timer."""
+    origin, store, provider_port = sso
+    admin = browser.new_context(viewport=VIEW).new_page()
+    sign_in(admin, origin, provider_port, STAFF)
+    nurse = browser.new_context(viewport=VIEW).new_page()
+    nurse.goto(f"{origin}/staff")
+    settle(nurse)
+    nurse.get_by_label("Username").fill(NURSE)
+    nurse.get_by_label("Password", exact=True).fill(NURSE_PASSWORD)
+    nurse.get_by_role("button", name="Log in").click()
+    nurse.wait_for_url(f"{origin}/today", timeout=15_000)
+    settle(nurse)
+    admin.wait_for_url(f"{origin}/today", timeout=15_000)
+    settle(admin)
+    open_admin_page(admin, "Accounts")
+    admin.get_by_role("combobox").first.click()
+    admin.get_by_role("option", name=NURSE).click()
+    settle(admin)
+    screenshot(admin, artifacts("sso", clean=False) / "5-accounts-chosen.png")
+    admin.get_by_role("button", name="Deactivate").click()
+    admin.get_by_text("Its sessions have ended").wait_for(timeout=15_000)
+    nurse.get_by_role("heading", name="Staff login").wait_for(timeout=35_000)  # no click on her side
+    assert not nurse.get_by_role("heading", name="Today's list").count()
+    assert ("nurse@clinic.org", "logoff", "account_disabled") in events(store)
+    admin.get_by_role("button", name=STAFF[:6]).click()  # the person's own menu
+    admin.get_by_role("link", name="My password").click()
+    settle(admin)
+    screenshot(admin, artifacts("sso", clean=False) / "6-my-password.png")

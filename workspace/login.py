@@ -86,6 +86,7 @@ def _oidc_login_from_cookie() -> str | None:
             st.session_state["ws_oidc_refused"] = True
         return ("Your single sign-on identity has no staff account here, or it is switched off. "
                 "Ask an administrator.")
+    runtime.store().record_login(account.username, session.now())
     session.log_in(account.username, account.role, "oidc", account.session_generation)
     return None
 
