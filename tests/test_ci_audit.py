@@ -97,3 +97,11 @@ def test_make_test_runs_the_audit_and_pip_audit_is_pinned():
     assert re.search(r"^test:.*\baudit\b", makefile, re.M)
     assert re.search(r"^audit:.*\n\t.*\.ci/audit\.py", makefile, re.M)
     assert re.search(r"^pip-audit==\d+\.\d+\.\d+$", (ROOT / "requirements-dev.txt").read_text(), re.M)
+
+
+def test_the_shipped_config_never_lets_rich_print_exceptions():
+    """pip-audit brings the rich package; Streamlit then logs uncaught exceptions through rich,
+    message and local values included (patient data), past the redaction, unless told not to."""
+    import tomllib
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["logger"]["enableRich"] is False
