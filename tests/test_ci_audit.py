@@ -9,6 +9,7 @@ SCREENER_REQUIRE_AUDIT=1). `make test` runs the audit.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -58,6 +59,9 @@ def advisory_service(request):
 
 
 def audit(osv_url: str, tmp_path: Path, require: bool = False) -> subprocess.CompletedProcess:
+    if importlib.util.find_spec("pip_audit") is None:
+        pytest.fail("pip-audit (requirements-dev.txt) is not installed in this environment: "
+                    "`make test` installs it (.venv/bin/pip install -r requirements-dev.txt)")
     env = {k: v for k, v in os.environ.items() if k != "SCREENER_REQUIRE_AUDIT"}
     if require:
         env["SCREENER_REQUIRE_AUDIT"] = "1"
