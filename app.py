@@ -13,7 +13,7 @@ from clinic.runtime import settings, store
 from clinic.web import frame_guard
 from kiosk.page import kiosk_page
 from storage import KeyMissing
-from workspace.router import staff_pages
+from workspace.router import sso_identity, staff_pages
 
 st.set_page_config(page_title="Clinic check-in", layout="centered", initial_sidebar_state="collapsed")
 frame_guard()  # clickjacking: the page hides itself when another site frames it
@@ -29,5 +29,7 @@ except (ConfigError, KeyMissing) as exc:  # refuse, clearly: the message names w
 except Exception as exc:  # noqa: BLE001 - unreachable for now: each page reports its own failure
     logging.getLogger("app").error("storage not reachable (%s)", type(exc).__name__)
 
-pages = [st.Page(kiosk_page, title="Check-in", url_path="checkin", default=True), *staff_pages()]
+staff_browser = sso_identity()  # back from single sign-on: the root opens the workspace, not the kiosk
+pages = [st.Page(kiosk_page, title="Check-in", url_path="checkin", default=not staff_browser),
+         *staff_pages(default_login=staff_browser)]
 st.navigation(pages, position="hidden").run()

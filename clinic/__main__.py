@@ -10,7 +10,13 @@ import sys
 
 COMMANDS = {
     "check": ("storage.cli", "check", "open the store as the app will (creates the key on a first start)"),
-    "create-user": ("clinic.accounts", "cli_create_user", "create a clinician or admin account"),
+    "create-user": ("clinic.account_cli", "cli_create_user", "create a clinician or admin account"),
+    "list-users": ("clinic.account_cli", "cli_list_users", "list staff accounts and their state"),
+    "deactivate": ("clinic.account_cli", "cli_deactivate", "switch an account off (its sessions end)"),
+    "reactivate": ("clinic.account_cli", "cli_reactivate", "switch an account on again"),
+    "reset-password": ("clinic.account_cli", "cli_reset_password", "set a new password for an account"),
+    "unlock": ("clinic.account_cli", "cli_unlock", "unlock an account locked by failed logins"),
+    "change-password": ("clinic.account_cli", "cli_change_password", "change your own password"),
     "export": ("export.cli", "main", "export submissions as csv, xlsx, json, fhir or pdf"),
     "backup": ("storage.cli", "backup", "copy the database to a file (SQLite online backup)"),
     "restore": ("storage.cli", "restore", "replace the database with a backup file"),
@@ -21,7 +27,7 @@ COMMANDS = {
 
 def usage() -> str:
     lines = ["usage: python -m clinic COMMAND [ARGS]", "", "commands:"]
-    lines += [f"  {name:<12} {about}" for name, (_, _, about) in COMMANDS.items()]
+    lines += [f"  {name:<16} {about}" for name, (_, _, about) in COMMANDS.items()]
     return "\n".join(lines)
 
 

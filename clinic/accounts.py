@@ -1,32 +1,33 @@
-"""Staff accounts: Argon2 password hashes, the login policy and the ``create-user`` command.
+"""Staff accounts: Argon2 password hashes, the password policy and the login policy.
 
-Pure: no Streamlit, no clock of its own. Every decision takes ``now`` from the caller, so the
+No Streamlit, no clock of its own. Every decision takes ``now`` from the caller, so the
 policy is tested without waiting and the pages pass the real time.
 
 Login policy (docs/workspace.md):
+- every attempt is counted in the store *before* its password is checked, in one atomic
+  statement (storage/staff.py), so parallel attempts cannot outrun the count;
 - after a failed login the account must wait before the next try: 0, 1, 2, 4, 8 ... seconds,
   capped at ``MAX_DELAY_SECONDS``; after ``login_max_failures`` failures in a row it is locked
-  for ``login_lock_seconds``; a successful login clears both;
+  for ``login_lock_seconds``; a successful login clears both; an admin can unlock;
 - an unknown username, an inactive account and a wrong password give the same answer, after
   the same work (an Argon2 verification against a dummy hash), so no one learns which names exist;
 - staff are logged off after ``staff_idle_seconds`` without activity.
+
+Password policy: 12 to 1024 characters, not only spaces, not the username, and a zxcvbn score
+of at least ``MIN_STRENGTH`` (of 4) with the username and the clinic's words as known inputs.
 """
 
 from __future__ import annotations
 
-import argparse
-import getpass
 import re
 import secrets
-import sys
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from clinic.config import Settings
 from storage.records import User
@@ -36,6 +37,12 @@ MAX_PASSWORD_LENGTH = 1024
 MAX_DELAY_SECONDS = 30
 ROLES = ("clinician", "admin")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,63}$")
+MIN_STRENGTH = 3  # zxcvbn score, 0 (too guessable) to 4 (very unguessable)
+STRENGTH_CHARS = 72  # zxcvbn judges at most this many characters (its own limit)
+CLINIC_WORDS = ("clinic", "clinica", "screener", "screening", "botulinum", "botox", "toxin",
+                "migraine", "headache", "pain", "staff", "admin", "nurse", "doctor", "workspace")
+STRENGTH_NAMES = ("too guessable", "very guessable", "somewhat guessable", "safely unguessable",
+                  "very unguessable")
 
 
 class AccountError(ValueError):
@@ -55,7 +62,8 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    check_password(password)
+    """The Argon2id hash of ``password`` (the caller has applied ``check_password``)."""
+    _check_length(password)
     return _hasher().hash(password)
 
 
@@ -79,32 +87,37 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_password(password: str, username: str = "") -> None:
+def _check_length(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"password: at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Refuse a password that is too short, too long, the username, or easy to guess (zxcvbn)."""
+    _check_length(password)
     if not password.strip():
         raise AccountError("password: must not be only spaces")
     if username and normalise_username(password) == normalise_username(username):
         raise AccountError("password: must not be the username")
+    words = [normalise_username(username), *re.split(r"[@._+-]+", normalise_username(username))]
+    verdict = zxcvbn(password[:STRENGTH_CHARS], user_inputs=[w for w in words if w] + list(CLINIC_WORDS))
+    if verdict["score"] < MIN_STRENGTH:
+        feedback = verdict.get("feedback") or {}
+        why = " ".join([feedback.get("warning") or "", *(feedback.get("suggestions") or [])]).strip()
+        raise AccountError(f"password: too easy to guess ({STRENGTH_NAMES[verdict['score']]}, "
+                           f"needs at least {STRENGTH_NAMES[MIN_STRENGTH]})"
+                           + (f". {why}" if why else "") + " A few unrelated words make a good password.")
 
 
 # ---------------------------------------------------------------- login policy
 @dataclass(frozen=True)
-class LoginState:
-    """What the store keeps per account between attempts."""
-
-    failed_logins: int = 0
-    locked_until: datetime | None = None
-
-
-@dataclass(frozen=True)
 class LoginOutcome:
     ok: bool
-    state: LoginState  # the state to save for the account (unchanged when refused while waiting)
     wait_seconds: int = 0  # > 0: refused without checking the password; try again later
     user: User | None = None  # the account, only when ok
+    known: bool = False  # the name is an account (for the audit actor; never shown)
 
 
 def delay_after(failures: int, settings: Settings) -> int:
@@ -116,109 +129,42 @@ def delay_after(failures: int, settings: Settings) -> int:
     return min(2 ** (failures - 2) if failures > 1 else 0, MAX_DELAY_SECONDS)
 
 
-def seconds_to_wait(state: LoginState, now: datetime) -> int:
-    if state.locked_until is None or state.locked_until <= now:
+def wait_steps(settings: Settings) -> list[tuple[int, int]]:
+    """``delay_after`` as thresholds for the store: [(failures, seconds)], largest count first."""
+    steps: list[tuple[int, int]] = []
+    for failures in range(1, settings.login_max_failures + 1):
+        wait = delay_after(failures, settings)
+        if wait and (not steps or steps[-1][1] != wait):
+            steps.append((failures, wait))
+    return steps[::-1]
+
+
+def seconds_to_wait(locked_until: datetime | None, now: datetime) -> int:
+    if locked_until is None or locked_until <= now:
         return 0
-    return max(1, int((state.locked_until - now).total_seconds() + 0.999))
+    return max(1, int((locked_until - now).total_seconds() + 0.999))
 
 
-def after_failure(state: LoginState, now: datetime, settings: Settings) -> LoginState:
-    failures = state.failed_logins + 1
-    if state.failed_logins >= settings.login_max_failures:  # a lock has expired: start again
-        failures = 1
-    wait = delay_after(failures, settings)
-    return LoginState(failures, now + timedelta(seconds=wait) if wait else None)
+def log_in(store, username: str, password: str, now: datetime, settings: Settings) -> LoginOutcome:
+    """One login attempt: counted first (atomically, in the store), then the password checked.
 
-
-def attempt_login(user: User | None, password: str, now: datetime, settings: Settings,
-                  unknown: LoginState | None = None) -> LoginOutcome:
-    """Decide one login attempt; the caller saves ``outcome.state``.
-
-    ``unknown`` is the state kept for a name that is not an account (``UnknownNames``), so that
-    unknown names are delayed and locked exactly like real ones.
+    A try during a wait or the lock is refused without checking the password, even when right.
     """
-    state = LoginState(user.failed_logins, user.locked_until) if user else (unknown or LoginState())
-    wait = seconds_to_wait(state, now)
-    if wait:
-        return LoginOutcome(False, state, wait)
-    password_hash = user.password_hash if user and user.active else _dummy_hash()
-    if verify_password(password_hash, password) and user is not None and user.active:
-        return LoginOutcome(True, LoginState(), 0, user)
-    return LoginOutcome(False, after_failure(state, now, settings))
-
-
-class UnknownNames:
-    """Login states of names that are not accounts, in memory, at most ``limit`` names (oldest dropped)."""
-
-    def __init__(self, limit: int = 10_000):
-        self._states: OrderedDict[str, LoginState] = OrderedDict()
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get(self, name: str) -> LoginState:
-        with self._lock:
-            return self._states.get(name, LoginState())
-
-    def put(self, name: str, state: LoginState) -> None:
-        with self._lock:
-            self._states.pop(name, None)
-            if state != LoginState():
-                self._states[name] = state
-            while len(self._states) > self._limit:
-                self._states.popitem(last=False)
+    name = normalise_username(username)[:64]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        password = ""  # no account has a longer one; still checked, so it costs the same work
+    count = store.count_login_attempt(name, now, settings.login_max_failures, wait_steps(settings))
+    known = count.user is not None
+    if not count.counted:
+        return LoginOutcome(False, max(1, seconds_to_wait(count.locked_until, now)), known=known)
+    user = count.user
+    usable = user is not None and user.active
+    if verify_password(user.password_hash if usable else _dummy_hash(), password) and usable:
+        store.record_login(user.username, now)
+        return LoginOutcome(True, user=user, known=True)
+    return LoginOutcome(False, known=known)
 
 
 def is_idle(last_activity: datetime, now: datetime, settings: Settings) -> bool:
     """True when staff have been inactive for ``staff_idle_seconds`` or longer (log them off)."""
     return (now - last_activity).total_seconds() >= settings.staff_idle_seconds
-
-
-# ---------------------------------------------------------------- python -m clinic create-user
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m clinic create-user",
-                                description="Create a staff account. The password is asked twice.")
-    p.add_argument("username", help="the login name; for single sign-on use the person's e-mail")
-    p.add_argument("--admin", action="store_true", help="an administrator (can read the audit log)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of standard input (for scripts)")
-    return p
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"Password (at least {MIN_PASSWORD_LENGTH} characters): ")
-    if getpass.getpass("Same password again: ") != first:
-        raise AccountError("password: the two entries differ")
-    return first
-
-
-def create_user(store, username: str, password: str, role: str, actor: str = "cli") -> User:
-    """Create an account in ``store`` after checking the name and password."""
-    if role not in ROLES:
-        raise AccountError(f"role: one of {', '.join(ROLES)}")
-    name = check_username(username)
-    check_password(password, name)
-    if store.get_user(name) is not None:
-        raise AccountError(f"username: {name!r} already exists")
-    user = store.create_user(name, hash_password(password), role)
-    store.audit(actor, "create_user", name)
-    return user
-
-
-def cli_create_user(argv: list[str], store=None) -> int:
-    args = _parser().parse_args(argv)
-    role = "admin" if args.admin else "clinician"
-    try:
-        check_username(args.username)
-        password = _read_password(args.password_stdin)
-        if store is None:
-            from clinic.config import load_settings
-            from storage import open_store
-            store = open_store(load_settings())
-        create_user(store, args.username, password, role)
-    except AccountError as exc:
-        print(f"create-user: {exc}", file=sys.stderr)
-        return 2
-    print(f"Created {role} account {normalise_username(args.username)!r}.")
-    return 0

@@ -112,11 +112,25 @@ def _v4_key_checks(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v7_staff_sessions_and_login_misses(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(text("ALTER TABLE users ADD COLUMN last_login_at VARCHAR(32)"))
+    md = MetaData()
+    Table("login_misses", md,
+          Column("name_key", String(64), primary_key=True),
+          Column("failed_logins", Integer, nullable=False),
+          Column("locked_until", String(32)),
+          Column("last_at", String(32), nullable=False, index=True))
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "submissions, results, users, audit", _v1_core),
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
     Migration(3, "patient_key lookup hash", _v3_patient_key),
     Migration(4, "key check values", _v4_key_checks),
+    # 5 and 6 are being written on other branches (sealed results and list columns; the kiosk)
+    Migration(7, "staff session generation, last login, login misses", _v7_staff_sessions_and_login_misses),
 ]
 LATEST = MIGRATIONS[-1].version
 

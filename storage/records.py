@@ -59,6 +59,8 @@ class User:
     failed_logins: int = 0
     locked_until: datetime | None = None
     active: bool = True
+    session_generation: int = 0  # grows when the account's live sessions must end
+    last_login_at: datetime | None = None
 
 
 @dataclass(frozen=True)

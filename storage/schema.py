@@ -59,6 +59,16 @@ users = Table(
     Column("locked_until", String(32)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", String(32), nullable=False),
+    Column("session_generation", Integer, nullable=False, default=0),  # v7: sessions end when it grows
+    Column("last_login_at", String(32)),  # v7
+)
+
+login_misses = Table(  # v7: failed logins of names that are not accounts (storage/staff.py)
+    "login_misses", metadata,
+    Column("name_key", String(64), primary_key=True),  # keyed hash of the typed name, never the name
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", String(32)),
+    Column("last_at", String(32), nullable=False, index=True),
 )
 
 audit_events = Table(

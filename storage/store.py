@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import health as health_checks
@@ -23,15 +23,16 @@ from storage import rows
 from storage.crypto import KeyRing, patient_key
 from storage.engine import is_sqlite, sqlite_path
 from storage.errors import StorageFull, StoreError
-from storage.records import AuditEvent, Comment, NewSubmission, Submission, User
-from storage.schema import audit_events, comments, results, reviews, submissions, users
+from storage.records import Comment, NewSubmission, Submission
+from storage.schema import comments, results, reviews, submissions
+from storage.staff import StaffStore
 
 log = logging.getLogger("storage")
 CHUNK = 500
 MAX_COMMENT = 5000
 
 
-class Store:
+class Store(StaffStore):  # users, login counters and audit: storage/staff.py
     def __init__(self, engine: Engine, ring: KeyRing, key_file: Path | None = None) -> None:
         self.engine = engine
         self.ring = ring
@@ -204,62 +205,6 @@ class Store:
         return [rows.to_submission(self.ring, r, latest_result.get(r.id), latest_review.get(r.id),
                                    notes.get(r.id, [])) for r in found]
 
-    # -- users --------------------------------------------------------------------------------
-    def create_user(self, username: str, password_hash: str, role: str) -> User:
-        if not isinstance(username, str) or not 1 <= len(username) <= 64 or username != username.strip():
-            raise StoreError("username must be 1 to 64 characters without surrounding spaces")
-        if role not in rows.ROLES:
-            raise StoreError(f"role must be one of {', '.join(rows.ROLES)}")
-        if not password_hash:
-            raise StoreError("password_hash must not be empty")
-        try:
-            with self._write("create user") as conn:
-                conn.execute(insert(users).values(
-                    username=username, password_hash=password_hash, role=role, failed_logins=0,
-                    locked_until=None, active=True, created_at=rows.now()))
-        except IntegrityError:
-            raise StoreError(f"a user named {username!r} already exists") from None
-        return User(username=username, password_hash=password_hash, role=role)
-
-    def get_user(self, username: str) -> User | None:
-        with self._read() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)).first()
-        return _user(row) if row is not None else None
-
-    def list_users(self) -> list[User]:
-        with self._read() as conn:
-            return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
-
-    def set_login_state(self, username: str, failed_logins: int, locked_until: datetime | None) -> None:
-        with self._write("set login state") as conn:
-            done = conn.execute(update(users).where(users.c.username == username).values(
-                failed_logins=failed_logins,
-                locked_until=rows.ts(locked_until) if locked_until is not None else None))
-            if done.rowcount == 0:
-                raise StoreError(f"no user named {username!r}")
-
-    def set_user_active(self, username: str, active: bool) -> None:
-        with self._write("set user active") as conn:
-            done = conn.execute(update(users).where(users.c.username == username).values(active=active))
-            if done.rowcount == 0:
-                raise StoreError(f"no user named {username!r}")
-
-    # -- audit --------------------------------------------------------------------------------
-    def audit(self, actor: str, action: str, target: str = "") -> None:
-        """Record who did what to which record. Never pass an answer, name or birth date.
-
-        Over-long values are cut (ending in "…") rather than refused: an event is never lost.
-        """
-        with self._write("audit") as conn:
-            conn.execute(insert(audit_events).values(at=rows.now(), actor=_cut(actor, 64),
-                                                     action=_cut(action, 64), target=_cut(target, 200)))
-
-    def audit_events(self, limit: int = 500) -> list[AuditEvent]:
-        query = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
-        with self._read() as conn:
-            return [AuditEvent(at=rows.parse_ts(r.at), actor=r.actor, action=r.action, target=r.target)
-                    for r in conn.execute(query)]
-
     # -- operations ---------------------------------------------------------------------------
     def health(self) -> list[str]:
         """Problems staff must see now; empty when all is well."""
@@ -286,15 +231,4 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _cut(value: str, limit: int) -> str:
-    value = str(value)
-    return value if len(value) <= limit else value[:limit - 1] + "…"
-
-
-def _user(row) -> User:
-    return User(username=row.username, password_hash=row.password_hash, role=row.role,
-                failed_logins=row.failed_logins, locked_until=rows.parse_ts(row.locked_until),
-                active=bool(row.active))
 

@@ -65,7 +65,6 @@ KNOWN_CACHES = {
     "clinic/runtime.py:_store": "the Store (connection pool, keys), built from Settings; no answers",
     "clinic/accounts.py:_hasher": "the argon2 PasswordHasher object",
     "clinic/accounts.py:_dummy_hash": "a hash of a random secret, for timing-safe unknown usernames",
-    "workspace/login.py:_unknown_names": "failed-login counts for unknown usernames (staff input)",
     "kiosk/page.py:_css": "the static style sheet",
     "kiosk/bodymap.py:_base": "the empty body figure; callers draw on a .copy()",
     "kiosk/ui_text.py:load_ui_text": "the kiosk wording from ui_text.toml",
@@ -327,9 +326,9 @@ REVIEWED_SINKS = {
     ("workspace/login.py:login_form", "notice"): "our notices (logged off after inactivity)",
     ("workspace/login.py:login_page", "f'You are logged in as {staff.username}.'"):
         "a staff username (USERNAME_PATTERN: no Markdown brackets or angle brackets)",
-    ("workspace/login.py:nav_bar", "f':material/person: `{staff.username}` · {staff.role}'"):
-        "a staff username in a code span and a role code",
     ("workspace/login.py:nav_bar", "router.PAGES[name][1]"): "our page titles",
+    ("workspace/login.py:nav_bar", "router.PAGES['password'][1]"): "our page title",
+    ("workspace/login.py:nav_bar", "f'Role: {staff.role}'"): "a role code (clinician or admin)",
     ("workspace/review.py:_mark_reviewed", "f'Reviewed by {sub.reviewed_by} on {_when(sub.reviewed_at)}'"):
         "a staff username and a formatted time",
     ("workspace/review.py:review_panel", "header"): "comment version, staff username and time",

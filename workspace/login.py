@@ -1,9 +1,10 @@
 """The staff login page, the guard every staff page calls first, and the staff navigation.
 
-Password logins follow ``clinic.accounts`` (growing delay, temporary lock, same answer for
-unknown names). Single sign-on (Streamlit's OIDC ``st.login``) is offered only when an
-``[auth]`` section is configured in ``.streamlit/secrets.toml``; an OIDC user must also have
-an account whose username is their e-mail address.
+Password logins follow ``clinic.accounts`` (every attempt counted in the store before the
+password is checked, growing delay, temporary lock, same answer for unknown names). Single
+sign-on (Streamlit's OIDC ``st.login``) is offered only when an ``[auth]`` section is
+configured in ``.streamlit/secrets.toml``; an OIDC user must also have an active account whose
+username is their e-mail address.
 """
 
 from __future__ import annotations
@@ -13,14 +14,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from clinic import runtime
-from clinic.accounts import (
-    MAX_PASSWORD_LENGTH,
-    UnknownNames,
-    attempt_login,
-    is_idle,
-    normalise_username,
-)
+from clinic import accounts, runtime
+from clinic.accounts import normalise_username
 from workspace import session
 
 WRONG = "Wrong username or password."
@@ -29,29 +24,15 @@ WIDE_CSS = ("<style>[data-testid='stMainBlockContainer']{max-width:min(1440px,96
             "padding-top:2.5rem}</style>")
 
 
-@st.cache_resource(show_spinner=False)
-def _unknown_names() -> UnknownNames:
-    """Failed-login counts for names that are not accounts (usernames only, never patient data)."""
-    return UnknownNames()
-
-
 # ---------------------------------------------------------------- password login
 def password_login(username: str, password: str) -> str | None:
     """Try a password login; on success the session is logged in and None returned, else a message."""
-    store, settings, moment = runtime.store(), runtime.settings(), session.now()
     name = normalise_username(username)[:64]
-    if len(password) > MAX_PASSWORD_LENGTH:
-        password = ""  # no account has a longer one; still checked, so it costs the same work
-    user = store.get_user(name) if name else None
-    outcome = attempt_login(user, password, moment, settings,
-                            unknown=_unknown_names().get(name) if user is None else None)
-    if user is None:
-        _unknown_names().put(name, outcome.state)
-    elif (outcome.state.failed_logins, outcome.state.locked_until) != (user.failed_logins, user.locked_until):
-        store.set_login_state(name, outcome.state.failed_logins, outcome.state.locked_until)
-    actor = name if user is not None else "(unknown user)"
+    outcome = accounts.log_in(runtime.store(), name, password, session.now(), runtime.settings())
+    actor = name if outcome.known else "(unknown user)"
     if outcome.ok:
-        session.log_in(outcome.user.username, outcome.user.role, "password")
+        session.log_in(outcome.user.username, outcome.user.role, "password",
+                       outcome.user.session_generation)
         return None
     if outcome.wait_seconds:
         session.audit(actor, "login_refused", f"wait {outcome.wait_seconds}s")
@@ -77,7 +58,8 @@ def oidc_providers() -> list[str | None]:
         return []
     if not isinstance(auth, Mapping) or not auth:
         return []
-    named = [str(k) for k, v in auth.items() if isinstance(v, Mapping)]
+    named = [str(k) for k, v in auth.items()  # a provider section, not [auth.client_kwargs]
+             if isinstance(v, Mapping) and ("client_id" in v or "server_metadata_url" in v)]
     return ([None] if "client_id" in auth else []) + named
 
 
@@ -98,10 +80,14 @@ def _oidc_login_from_cookie() -> str | None:
     account = runtime.store().get_user(email) if email and verified else None
     if account is None or not account.active:
         if not st.session_state.get("ws_oidc_refused"):
-            session.audit("(unknown user)", "login_failed", "oidc")
+            known = account is not None
+            session.audit(account.username if known else "(unknown user)", "login_failed",
+                          "oidc: account deactivated" if known else "oidc: no account")
             st.session_state["ws_oidc_refused"] = True
-        return "Your single sign-on identity has no staff account here. Ask an administrator."
-    session.log_in(account.username, account.role, "oidc")
+        return ("Your single sign-on identity has no staff account here, or it is switched off. "
+                "Ask an administrator.")
+    runtime.store().record_login(account.username, session.now())
+    session.log_in(account.username, account.role, "oidc", account.session_generation)
     return None
 
 
@@ -175,21 +161,37 @@ def require_staff(admin: bool = False) -> session.Staff:
 
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
 def _idle_watch() -> None:
-    """Log off an idle session even when nobody touches the page (the fragment is not activity)."""
-    staff = st.session_state.get(session.STAFF_KEY)
-    if staff is not None and is_idle(staff.last_activity, session.now(), runtime.settings()):
-        session.log_off("idle")
-        st.rerun(scope="app")
+    """Log off an idle or ended session even when nobody touches the page (not activity)."""
+    if st.session_state.get(session.STAFF_KEY) is not None and session.logged_in_staff() is None:
+        st.rerun(scope="app")  # idle, or the account was switched off or its password reset
+
+
+MAIN_PAGES = ("today", "detail", "trends")  # as links; the admin pages sit in the "Admin" menu
 
 
 def nav_bar(staff: session.Staff, current: str) -> None:
-    """The staff navigation (the app's own menu is hidden so patients never see it)."""
+    """The staff navigation (the app's own menu is hidden so patients never see it).
+
+    Links to the list, the submission and trends; for admins an "Admin" menu (accounts, audit
+    log); the person's own menu (role, My password); Log off. Fits a tablet's 820 px.
+    """
     from workspace import router
-    names = [n for n in router.pages_for(staff) if n != "login"]
-    columns = st.columns([1] * len(names) + [1.6, 0.9], vertical_alignment="center")
+    from workspace.ui import md
+    allowed = router.pages_for(staff)
+    names = [n for n in MAIN_PAGES if n in allowed]
+    admin = [n for n in allowed if router.PAGES[n][3]]
+    columns = st.columns([0.9] * len(names) + ([0.9] if admin else []) + [1.4, 0.8],
+                         vertical_alignment="center")
     for column, name in zip(columns, names, strict=False):
         column.page_link(router.page(name), label=router.PAGES[name][1], disabled=name == current)
-    columns[-2].caption(f":material/person: `{staff.username}` · {staff.role}")
+    if admin:
+        with columns[len(names)].popover("Admin", width="stretch"):
+            for name in admin:
+                st.page_link(router.page(name), label=router.PAGES[name][1], disabled=name == current)
+    with columns[-2].popover(f":material/person: {md(staff.username)}", width="stretch"):
+        st.caption(f"Role: {staff.role}")
+        st.page_link(router.page("password"), label=router.PAGES["password"][1],
+                     disabled=current == "password")
     if columns[-1].button("Log off", key="ws_logoff", width="stretch"):
         session.log_off("button")
         st.switch_page(router.page("login"))

@@ -1,15 +1,20 @@
 """Which staff pages exist for this browser session.
 
 Logged out: only the staff login page (``/staff``). Logged in: today's list, the detail of the
-chosen submission, trends, and for admins the audit log. The router's check is the first
-line only: every staff page checks the login itself (``login.require_staff``).
+chosen submission, trends, one's own password, and for admins the accounts and the audit log.
+The router's check is the first line only: every staff page checks the login itself
+(``login.require_staff``).
+
+Single sign-on returns to the app's root URL (Streamlit's ``/oauth2callback`` always redirects
+there). A browser that carries a sign-on identity is a staff browser, so the root then opens
+the staff login page, which logs the person in and opens today's list (not the kiosk).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workspace import audit_log, detail, login, session, today, trends
+from workspace import accounts_page, audit_log, detail, login, session, today, trends
 
 # name -> (function, title, url_path, admins only)
 PAGES = {
@@ -17,14 +22,16 @@ PAGES = {
     "today": (today.today_page, "Today's list", "today", False),
     "detail": (detail.detail_page, "Submission", "submission", False),
     "trends": (trends.trends_page, "Trends", "trends", False),
+    "password": (accounts_page.password_page, "My password", "password", False),
+    "accounts": (accounts_page.accounts_page, "Accounts", "accounts", True),
     "audit": (audit_log.audit_page, "Audit log", "audit", True),
 }
 
 
-def page(name: str) -> st.Page:
+def page(name: str, default: bool = False) -> st.Page:
     """The st.Page for ``name``; pages are told apart by url_path, so a new object is the same page."""
     function, title, url_path, _ = PAGES[name]
-    return st.Page(function, title=title, url_path=url_path)
+    return st.Page(function, title=title, url_path=url_path, default=default)
 
 
 def pages_for(staff: session.Staff | None, ended: bool = False) -> list[str]:
@@ -35,6 +42,16 @@ def pages_for(staff: session.Staff | None, ended: bool = False) -> list[str]:
     return [name for name, spec in PAGES.items() if not spec[3] or staff.is_admin]
 
 
-def staff_pages() -> list[st.Page]:
+def sso_identity() -> bool:
+    """True when this browser carries a single sign-on identity (Streamlit's ``st.login`` cookie)."""
+    try:
+        return bool(st.user.get("is_logged_in"))
+    except Exception:  # no [auth] configured, or an unreadable cookie: no identity
+        return False
+
+
+def staff_pages(default_login: bool = False) -> list[st.Page]:
+    """The staff pages; with ``default_login`` the login page is served at the root URL."""
     staff = session.logged_in_staff()
-    return [page(name) for name in pages_for(staff, ended=staff is None and session.had_login())]
+    names = pages_for(staff, ended=staff is None and session.had_login())
+    return [page(name, default=default_login and name == "login") for name in names]

@@ -2,8 +2,11 @@
 
 The logged-in staff member lives only in this session's ``st.session_state`` (never in a
 module global or a cache). ``logged_in_staff`` is the one check every staff page and the
-router make: it logs off a session that has been idle for ``staff_idle_seconds`` and one whose
-account has been removed or deactivated.
+router make: it logs off a session that has been idle for ``staff_idle_seconds``, one whose
+account has been removed or deactivated, and one whose account's ``session_generation`` has
+grown since it logged in (deactivated and reactivated, or a password reset or changed
+elsewhere: every live session of that account ends on its next rerun, at most 20 s later
+through the page's timer).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Staff:
     role: str  # "clinician" or "admin"
     via: str  # "password" or "oidc"
     last_activity: datetime
+    generation: int = 0  # the account's session_generation at login
 
     @property
     def is_admin(self) -> bool:
@@ -56,9 +60,9 @@ def _forget() -> None:
         del st.session_state[key]
 
 
-def log_in(username: str, role: str, via: str) -> None:
+def log_in(username: str, role: str, via: str, generation: int = 0) -> None:
     _forget()
-    st.session_state[STAFF_KEY] = Staff(username, role, via, now())
+    st.session_state[STAFF_KEY] = Staff(username, role, via, now(), generation)
     st.session_state[GOTO_KEY] = True
     audit(username, "login", via)
 
@@ -71,7 +75,10 @@ def log_off(reason: str = "button") -> None:
         return
     st.session_state[ENDED_KEY] = True
     audit(staff.username, "logoff", reason)
-    if reason == "idle":
+    if reason == "session_ended":
+        st.session_state[NOTICE_KEY] = ("Your session has ended: your account was changed (password "
+                                         "reset or account switched off). Log in again.")
+    elif reason == "idle":
         minutes = max(1, runtime.settings().staff_idle_seconds // 60)
         unit = "minute" if minutes == 1 else "minutes"
         st.session_state[NOTICE_KEY] = f"You were logged off after {minutes} {unit} without activity."
@@ -100,10 +107,20 @@ def logged_in_staff() -> Staff | None:
     if user is None or not user.active:
         log_off("account_disabled")
         return None
+    if user.session_generation != staff.generation:
+        log_off("session_ended")
+        return None
     if user.role != staff.role:
         staff = replace(staff, role=user.role)
         st.session_state[STAFF_KEY] = staff
     return staff
+
+
+def keep_session(generation: int) -> None:
+    """This session changed its own account (its password): it stays logged in, others end."""
+    staff = st.session_state.get(STAFF_KEY)
+    if isinstance(staff, Staff):
+        st.session_state[STAFF_KEY] = replace(staff, generation=generation)
 
 
 def had_login() -> bool:
