@@ -8,7 +8,6 @@ and comments are sealed with AES-GCM before they reach the database.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -19,11 +18,11 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import health as health_checks
-from storage import rows
+from storage import listing, rows
 from storage.crypto import KeyRing, patient_key
 from storage.engine import is_sqlite, sqlite_path
 from storage.errors import StorageFull, StoreError
-from storage.records import AuditEvent, Comment, NewSubmission, Submission, User
+from storage.records import AuditEvent, Comment, ListPage, NewSubmission, Submission, User
 from storage.schema import audit_events, comments, results, reviews, submissions, users
 
 log = logging.getLogger("storage")
@@ -79,6 +78,7 @@ class Store:
                 id=sid, submitted_at=rows.ts(new.submitted_at), stored_at=rows.now(),
                 language=new.language, questionnaire_version=new.questionnaire_version,
                 key_id=self.ring.current.id, answers_enc=rows.seal_answers(self.ring, sid, new.answers),
+                patient_enc=rows.seal_patient(self.ring, sid, new.answers),
                 patient_key=patient_key(self.ring.current, name, birth) if name and birth else None,
             )
             try:
@@ -96,15 +96,17 @@ class Store:
         version = rules_version or str(result.get("rules_version") or "")
         if not version:
             raise StoreError("rules_version is required with a result")
-        triage = result.get("triage")
+        scored_at = rows.now()
         conn.execute(insert(results).values(
-            submission_id=sid, scored_at=rows.now(), rules_version=version,
-            triage=triage if isinstance(triage, str) else None, result_json=rows.result_json(result)))
+            submission_id=sid, scored_at=scored_at, rules_version=version, key_id=self.ring.current.id,
+            result_enc=rows.seal_result(self.ring, sid, scored_at, result), **listing.result_columns(result)))
 
     def save_result(self, id: str, result: dict, rules_version: str) -> None:
         """Append a scoring result; the newest one is what reads return, older ones are kept."""
         if not isinstance(result, dict):
             raise StoreError("result must be the scoring JSON object")
+        rows.check_document(result, "result")
+        rows.check_text(rules_version, "rules_version")
         with self._write("save result") as conn:
             self._require(conn, id)
             self._insert_result(conn, id, result, rules_version)
@@ -114,7 +116,7 @@ class Store:
         query = select(results).where(results.c.submission_id == id).order_by(results.c.id)
         with self._read() as conn:
             return [{"scored_at": rows.parse_ts(r.scored_at), "rules_version": r.rules_version,
-                     "result": json.loads(r.result_json)} for r in conn.execute(query)]
+                     "result": rows.open_result(self.ring, r)} for r in conn.execute(query)]
 
     def get_submission(self, id: str) -> Submission | None:
         with self._read() as conn:
@@ -131,6 +133,30 @@ class Store:
             query = query.where(submissions.c.submitted_at < rows.ts(until))
         with self._read() as conn:
             return self._hydrate(conn, conn.execute(query).all())
+
+    def list_page(self, since: datetime | None, until: datetime | None, *, triage=None, indication=None,
+                  language=None, warning_signs: bool = False, safety=None, reviewed: bool | None = None,
+                  name_query: str | None = None, page: int = 0,
+                  page_size: int = listing.PAGE_SIZE) -> ListPage:
+        """One page of the clinician's list of ``since <= submitted_at < until``, filtered in SQL.
+
+        Order: urgent, then review (and not yet scored), then routine; newest first within each.
+        ``triage``/``indication``/``language``/``safety`` take one value or several (any matches;
+        ``indication`` = suggested to discuss; ``safety`` levels contraindication, precaution,
+        clarify); ``warning_signs`` keeps rows with any red flag; ``reviewed`` True/False keeps
+        reviewed / not yet reviewed ones; ``name_query`` keeps names holding every word (case and
+        accents ignored), which opens the names of the range's rows, never answers or results.
+        Only the page's rows are decrypted (name, birth date, result). Bad values: StoreError.
+        """
+        with self._read() as conn:
+            return listing.read_page(conn, self.ring, since, until, triage=triage, indication=indication,
+                                     language=language, warning_signs=warning_signs, safety=safety,
+                                     reviewed=reviewed, name_query=name_query, page=page, page_size=page_size)
+
+    def urgent_ids(self, since: datetime | None, until: datetime | None) -> list[str]:
+        """Ids of urgent submissions in the range, newest first (clear columns only: cheap to poll)."""
+        with self._read() as conn:
+            return list(conn.execute(listing.urgent_query(since, until)).scalars())
 
     def unscored(self) -> list[str]:
         """Ids of submissions with no scoring result, oldest first."""
@@ -151,6 +177,7 @@ class Store:
             return self._hydrate(conn, conn.execute(query).all())
 
     def mark_reviewed(self, id: str, username: str) -> None:
+        rows.check_text(username, "username")
         with self._write("mark reviewed") as conn:
             self._require(conn, id)
             conn.execute(insert(reviews).values(submission_id=id, username=username,
@@ -162,6 +189,8 @@ class Store:
             raise StoreError("comment text must not be empty")
         if len(text) > MAX_COMMENT:
             raise StoreError(f"comment text must be at most {MAX_COMMENT} characters")
+        rows.check_text(text, "comment text")
+        rows.check_text(username, "username")
         written = rows.now()
         for _ in range(5):
             try:
@@ -212,6 +241,7 @@ class Store:
             raise StoreError(f"role must be one of {', '.join(rows.ROLES)}")
         if not password_hash:
             raise StoreError("password_hash must not be empty")
+        rows.check_text(username, "username")
         try:
             with self._write("create user") as conn:
                 conn.execute(insert(users).values(
@@ -290,6 +320,8 @@ class Store:
 
 def _cut(value: str, limit: int) -> str:
     value = str(value)
+    if rows.bad_text(value):  # an audit event is never lost: a broken character becomes U+FFFD
+        value = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
     return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
