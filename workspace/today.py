@@ -170,13 +170,11 @@ def _pager(chosen: dict, page) -> None:
     if page.pages <= 1:
         return
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-    if left.button("‹ Previous", key="ws_prev", disabled=page.page == 0, width="stretch"):
-        _set_page(chosen, page.page - 1)
-        st.rerun(scope="fragment")
+    left.button("‹ Previous", key="ws_prev", disabled=page.page == 0, width="stretch",
+                on_click=_set_page, args=(chosen, page.page - 1))
     middle.caption(f"Page {page.page + 1} of {page.pages} ({page.page_size} a page)")
-    if right.button("Next ›", key="ws_next", disabled=page.page + 1 >= page.pages, width="stretch"):
-        _set_page(chosen, page.page + 1)
-        st.rerun(scope="fragment")
+    right.button("Next ›", key="ws_next", disabled=page.page + 1 >= page.pages, width="stretch",
+                 on_click=_set_page, args=(chosen, page.page + 1))
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
