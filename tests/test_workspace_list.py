@@ -59,14 +59,13 @@ def test_each_row_names_its_flags_and_a_contraindication_is_never_plain_routine(
     rows = table(log_in(new_app(), "alice")).set_index("Name")
     assert list(rows.index) == ["Una Urgente", "Pat Pending", "Rita Routine", "Paul Plain"]
     urgent = rows.loc["Una Urgente"]
-    assert urgent["Triage"] == "URGENT" and urgent["Language"] == "Spanish"
-    assert urgent["Warning signs"] == ("‼ " + list_view.short_label(BANK, {"id": "rf.thunderclap"}) + "; "
-                                       + list_view.short_label(BANK, {"id": "rf.neuro"}) + " (unsure)")
-    assert urgent["Safety"].startswith("⛔ ") and urgent["Safety"].index("⛔") < urgent["Safety"].index("△")
-    assert rows.loc["Rita Routine", "Triage"] == "Routine · contraindication"
+    assert urgent["Triage"] == "URGENT" and urgent["Language"] == "ES"
+    assert urgent["Warning signs"] == "!! Thunderclap; Neuro signs (unsure)"  # urgent first
+    assert urgent["Safety"] == "CI: Toxin allergy; P: Blood thinner"  # contraindications first
+    assert rows.loc["Rita Routine", "Triage"] == "Routine · CI"
     plain = rows.loc["Paul Plain"]
-    assert (plain["Triage"], plain["Suggested"]) == ("Routine", "low back pain")
-    assert rows.loc["Rita Routine", "Suggested"] == "chronic migraine"
+    assert (plain["Triage"], plain["Suggested"]) == ("Routine", "low back")
+    assert rows.loc["Rita Routine", "Suggested"] == "chr. migraine"
     assert rows.loc["Pat Pending", "Triage"] == "Not scored" and rows.loc["Pat Pending", "Suggested"] == ""
     assert rows.loc["Una Urgente", "Age"] == age_on(date(1960, 2, 29), date.today())
 
@@ -116,9 +115,9 @@ def test_an_urgent_arrival_is_announced_and_stays_until_opened(store, day):  # n
 @pytest.mark.parametrize(("triage", "contra", "shown"), [
     ("urgent", 1, "URGENT"),
     ("review", 1, "Review"),
-    ("routine", 1, "Routine · contraindication"),
+    ("routine", 1, "Routine · CI"),
     ("routine", 0, "Routine"),
-    (None, 1, "Not scored · contraindication"),
+    (None, 1, "Not scored · CI"),
 ])
 def test_triage_text(triage, contra, shown):
     from datetime import UTC, datetime

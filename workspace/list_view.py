@@ -17,24 +17,55 @@ from storage.records import ListRow
 
 TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
 TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
+SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
+RED_ORDER = {"urgent": 0, "review": 1}
+SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
+SHORT_INDICATION = {
+    "cervical_dystonia": "dystonia",
+    "chronic_migraine": "chr. migraine",
+    "tension_type_headache": "tension-type",
+    "low_back_pain": "low back",
+    "myofascial_pain": "myofascial",
+}
+# A few words per flag, so that a row's flags fit a tablet's list (the detail page has the rest).
+SHORT_FLAG = {
+    "rf.airway_now": "Airway NOW", "rf.thunderclap": "Thunderclap", "rf.thunderclap_3m": "Thunderclap <3 mo",
+    "rf.fever_stiff_neck": "Fever+stiff neck", "rf.fever_headache": "Fever+headache",
+    "rf.neuro": "Neuro signs",
+    "rf.red_eye": "Red eye", "rf.new_after_50": "New after 50", "rf.recent_onset": "Recent onset",
+    "rf.pattern_change": "Pattern change", "rf.positional": "Positional", "rf.posture": "Postural",
+    "rf.provoked": "Cough/strain", "rf.pressure_signs": "Pressure signs", "rf.head_injury": "Head injury",
+    "rf.recent_head_injury": "Recent head injury", "rf.jaw_scalp": "Jaw/scalp",
+    "rf.jaw_claudication": "Jaw claudication",
+    "rf.scalp_tender": "Scalp tender", "rf.giant_cell_arteritis": "GCA?", "rf.cancer_immuno": "Cancer/immuno",
+    "rf.cancer": "Cancer", "rf.immunosuppressed": "Immunosuppressed", "rf.weight_loss": "Weight loss",
+    "rf.saddle": "Saddle numbness", "rf.bladder_bowel": "Bladder/bowel", "rf.leg_weakness": "Leg weakness",
+    "rf.both_legs": "Both legs", "rf.sexual_function": "Sexual function", "rf.back_fever": "Back pain+fever",
+    "rf.infection_risk": "Infection risk", "rf.trauma": "Trauma", "rf.spinal_infection": "Spinal infection?",
+    "rf.spinal_malignancy": "Spinal malignancy?", "rf.acute_dystonia": "Acute dystonia",
+    "rf.toxin_spread": "Toxin spread?", "rf.spread_voice": "Spread: voice",
+    "rf.spread_vision": "Spread: vision",
+    "rf.spread_weakness": "Spread: weakness", "rf.neck_recent_onset": "Neck onset <3 mo",
+    "rf.pregnancy_headache": "Pregnancy headache", "rf.anticoagulant_headache": "Anticoag.+headache",
+    "rf.anticoagulant_head_injury": "Anticoag.+head injury",
+    "safety.pregnant": "Pregnancy", "safety.postpartum_unknown": "Postpartum?",
+    "safety.neuromuscular": "Neuromuscular", "safety.toxin_allergy": "Toxin allergy",
+    "safety.milk_allergy": "Milk allergy", "safety.toxin_before": "Toxin before",
+    "safety.toxin_weeks": "Toxin <12 wk", "safety.blood_thinner": "Blood thinner",
+    "safety.swallow_breath": "Swallow/breath", "safety.skin_infection": "Skin infection",
+    "safety.antibiotic_injections": "Injected antibiotics", "safety.muscle_relaxant": "Muscle relaxant",
+    "safety.anticholinergic": "Anticholinergic", "toxin.prior_side_effects": "Prior side effects",
+}
 
 
 def triage_colour(shown: str) -> str:
     """The cell style of a Triage cell: a marked routine row is coloured as needing a look."""
     colour = TRIAGE_COLOUR.get(shown) or TRIAGE_COLOUR["Review"]
     return f"background-color: {colour}; font-weight: 600"
-SAFETY_MARK = {"contraindication": "⛔", "precaution": "△", "clarify": "?"}
-RED_ORDER = {"urgent": 0, "review": 1}
-SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
-SHORT_INDICATION = {
-    "cervical_dystonia": "cervical dystonia",
-    "chronic_migraine": "chronic migraine",
-    "tension_type_headache": "tension-type headache",
-    "low_back_pain": "low back pain",
-    "myofascial_pain": "myofascial pain",
-}
+
+
 COLUMNS = ("Triage", "Time", "Name", "Age", "Language", "Warning signs", "Safety", "Suggested", "Reviewed")
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGE_CODES = {"en": "EN", "es": "ES"}
 _CUT = re.compile(r" \(| in the last | in \d+ weeks|, or |: ")
 
 
@@ -46,8 +77,10 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def short_label(bank: Bank, flag: dict) -> str:
-    """A flag's clinician name, cut to its first clause: "Thunderclap headache"."""
+    """A flag's name in a few words: "Thunderclap"; else its clinician label's first clause."""
     flag_id = str(flag.get("id", ""))
+    if flag_id in SHORT_FLAG:
+        return SHORT_FLAG[flag_id]
     try:
         label = bank.label(flag_id)
     except KeyError:
@@ -58,7 +91,7 @@ def short_label(bank: Bank, flag: dict) -> str:
 def triage_text(row: ListRow) -> str:
     shown = TRIAGE_TEXT.get(row.triage, TRIAGE_TEXT[None])
     if row.contraindications and row.triage not in ("urgent", "review"):
-        return f"{shown} · contraindication"  # never a plain "Routine" row
+        return f"{shown} · CI"  # never a plain "Routine" row: a contraindication is listed
     return shown
 
 
@@ -68,7 +101,7 @@ def warning_signs(bank: Bank, row: ListRow) -> str:
     named = []
     for f in flags:
         name = short_label(bank, f)
-        name = f"‼ {name}" if f.get("level") == "urgent" else name
+        name = f"!! {name}" if f.get("level") == "urgent" else name
         named.append(f"{name} (unsure)" if f.get("answer") == "unsure" else name)
     return "; ".join(named)
 
@@ -76,7 +109,7 @@ def warning_signs(bank: Bank, row: ListRow) -> str:
 def safety_flags(bank: Bank, row: ListRow) -> str:
     flags = sorted((f for f in (row.result or {}).get("safety") or [] if isinstance(f, dict)),
                    key=lambda f: SAFETY_ORDER.get(f.get("level"), 3))
-    return "; ".join(f"{SAFETY_MARK.get(f.get('level'), '')} {short_label(bank, f)}".strip() for f in flags)
+    return "; ".join(f"{SAFETY_MARK.get(f.get('level'), '')}: {short_label(bank, f)}" for f in flags)
 
 
 def suggestion_text(row: ListRow) -> str:
@@ -103,7 +136,7 @@ def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date:
             "Time": when.strftime("%d %b %H:%M" if with_date else "%H:%M"),
             "Name": row.name,
             "Age": age(row),
-            "Language": LANGUAGE_NAMES.get(row.language, row.language),
+            "Language": LANGUAGE_CODES.get(row.language, row.language),
             "Warning signs": warning_signs(bank, row),
             "Safety": safety_flags(bank, row),
             "Suggested": suggestion_text(row),

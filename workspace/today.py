@@ -31,16 +31,16 @@ URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, n
 EXPORT_KEY = "ws_export_ready"
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
-COLUMNS = {
-    "Triage": st.column_config.TextColumn("Triage", width=118),
-    "Time": st.column_config.TextColumn("Time", width=52),
-    "Name": st.column_config.TextColumn("Name", width=140),
-    "Age": st.column_config.NumberColumn("Age", width=40, format="%d"),
-    "Language": st.column_config.TextColumn("Language", width=62),
-    "Warning signs": st.column_config.TextColumn("Warning signs", width=150),
-    "Safety": st.column_config.TextColumn("Safety", width=120,
-                                          help="⛔ contraindication · △ precaution · ? ask"),
-    "Suggested": st.column_config.TextColumn("Suggested", width=120, help="Suggested to discuss"),
+COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away
+    "Triage": st.column_config.TextColumn("Triage", width=100, help="CI: a contraindication is listed"),
+    "Time": st.column_config.TextColumn("Time", width=46),
+    "Name": st.column_config.TextColumn("Name", width=124),
+    "Age": st.column_config.NumberColumn("Age", width=36, format="%d"),
+    "Language": st.column_config.TextColumn("Lang", width=40),
+    "Warning signs": st.column_config.TextColumn("Warning signs", width=126, help="!! urgent · (unsure)"),
+    "Safety": st.column_config.TextColumn("Safety", width=114,
+                                          help="CI contraindication · P precaution · Ask: to clarify"),
+    "Suggested": st.column_config.TextColumn("Suggested", width=98, help="Suggested to discuss"),
     "Reviewed": st.column_config.TextColumn("✓", width=28, help="Reviewed"),
 }
 FILTER_KEYS = ("ws_dates", "ws_name", "ws_triage", "ws_indication", "ws_language", "ws_warning",
@@ -139,7 +139,8 @@ def _announce_urgent() -> None:
         return  # the first look at the list: urgent rows are on top already
     arrived = [i for i in ids if i not in set(seen)]
     if arrived:
-        st.toast(f"New URGENT submission ({len(arrived)}): at the top of today's list", icon="🚨")
+        st.toast(f"New URGENT submission ({len(arrived)}): at the top of today's list",
+                 icon=":material/emergency:")
     waiting = [i for i in st.session_state.get(URGENT_NEW_KEY, []) + arrived if i in set(ids)]
     st.session_state[URGENT_NEW_KEY] = waiting
     if waiting:
@@ -153,7 +154,7 @@ def _table(rows, multi_day: bool) -> None:
     styled = frame.style.map(list_view.triage_colour, subset=["Triage"]).format({"Age": "{:.0f}"}, na_rep="")
     event = st.dataframe(styled, hide_index=True, column_config=COLUMNS, on_select="rerun",
                          selection_mode="single-row", key=f"ws_table_{gen}", width="stretch",
-                         height=min(38 + 35 * len(rows), 38 + 35 * 15))
+                         height="auto" if len(rows) <= 10 else 560)
     picked_rows = event.selection.rows if event is not None else []
     shown_before = st.session_state.get(SHOWN_KEY, [])  # the rows the person clicked in
     st.session_state[SHOWN_KEY] = [r.id for r in rows]
