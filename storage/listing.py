@@ -222,6 +222,7 @@ def _list_row(ring, r, reviewer: str | None):
         reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result)
 
 
-def urgent_query(since, until):
-    return joined(submissions.c.id).where(*conditions(since, until, triage="urgent")) \
-        .order_by(submissions.c.submitted_at.desc(), submissions.c.id)
+def urgent_query(stored_after: str):
+    arrived = submissions.c.stored_at > stored_after
+    return joined(submissions.c.id).where(arrived, results.c.triage == "urgent") \
+        .order_by(submissions.c.stored_at.desc(), submissions.c.id)

@@ -173,6 +173,7 @@ def _v5_seal_results(conn: Connection, ring: KeyRing | None) -> None:
         last = batch[-1].id
     conn.execute(text("ALTER TABLE results DROP COLUMN result_json"))
     conn.execute(text("CREATE INDEX ix_results_latest ON results (submission_id, id)"))
+    conn.execute(text("CREATE INDEX ix_submissions_stored_at ON submissions (stored_at)"))
 
 
 def _v5_scrub(engine: Engine) -> None:

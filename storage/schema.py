@@ -33,7 +33,7 @@ submissions = Table(
     "submissions", metadata,
     Column("id", String(32), primary_key=True),
     Column("submitted_at", String(32), nullable=False, index=True),
-    Column("stored_at", String(32), nullable=False),
+    Column("stored_at", String(32), nullable=False, index=True),  # indexed since migration 5
     Column("language", String(8), nullable=False),
     Column("questionnaire_version", String(64), nullable=False),
     Column("key_id", String(32), nullable=False),

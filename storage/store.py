@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, exists, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import health as health_checks
@@ -153,18 +153,28 @@ class Store:
                                      language=language, warning_signs=warning_signs, safety=safety,
                                      reviewed=reviewed, name_query=name_query, page=page, page_size=page_size)
 
-    def urgent_ids(self, since: datetime | None, until: datetime | None) -> list[str]:
-        """Ids of urgent submissions in the range, newest first (clear columns only: cheap to poll)."""
+    def urgent_arrivals(self, stored_after: datetime) -> list[str]:
+        """Ids of urgent submissions stored after ``stored_after``, newest first.
+
+        By arrival (stored time, indexed), not by visit time: a submission the kiosk held and
+        saved late still counts as an arrival; a rescore is never an arrival. Clear columns only.
+        """
         with self._read() as conn:
-            return list(conn.execute(listing.urgent_query(since, until)).scalars())
+            return list(conn.execute(listing.urgent_query(rows.ts(stored_after))).scalars())
 
     def unscored(self) -> list[str]:
         """Ids of submissions with no scoring result, oldest first."""
-        scored = select(results.c.submission_id)
-        query = (select(submissions.c.id).where(submissions.c.id.not_in(scored))
-                 .order_by(submissions.c.submitted_at, submissions.c.id))
+        scored = exists().where(results.c.submission_id == submissions.c.id)
+        query = select(submissions.c.id).where(~scored).order_by(submissions.c.submitted_at, submissions.c.id)
         with self._read() as conn:
             return list(conn.execute(query).scalars())
+
+    def unscored_count(self) -> int:
+        """How many submissions have no scoring result (two index counts: cheap on every page)."""
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(submissions)).scalar() or 0
+            scored = conn.execute(select(func.count(results.c.submission_id.distinct()))).scalar() or 0
+        return total - scored  # every result belongs to a stored submission (foreign key)
 
     def visits_of(self, name: str, birth_date: str) -> list[Submission]:
         """Every submission of this patient (same name ignoring case and spaces, same birth date)."""
@@ -298,7 +308,7 @@ class Store:
         if self.key_file is not None:
             problems += health_checks.key_file_problems(self.key_file)
         with contextlib.suppress(DBAPIError):
-            waiting = len(self.unscored())
+            waiting = self.unscored_count()
             if waiting:
                 problems.append(f"{waiting} submission(s) have no scoring result yet "
                                 "(run: python -m clinic rescore)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from clinic.config import Settings
 from storage import NewSubmission, StoreError, open_store
@@ -274,9 +274,23 @@ def test_the_latest_result_is_the_one_listed(store, clinic):
     assert page.rows[0].rules_version == "r-2" and page.rows[0].suggested == ()
 
 
-def test_urgent_ids_are_the_days_urgent_ones_newest_first(store, clinic):
-    assert store.urgent_ids(DAY, NEXT) == [clinic["thunder"]]
-    assert store.urgent_ids(DAY - timedelta(days=1), NEXT) == [clinic["thunder"], clinic["yesterday"]]
+def test_urgent_arrivals_are_urgent_submissions_stored_after_a_moment(store, clinic):
+    from storage.rows import parse_ts
+
+    with store.engine.connect() as conn:
+        stored = dict(conn.execute(select(submissions.c.id, submissions.c.stored_at)).all())
+    assert set(store.urgent_arrivals(DAY - timedelta(days=3650))) == {clinic["thunder"], clinic["yesterday"]}
+    after = parse_ts(stored[clinic["yesterday"]])
+    assert store.urgent_arrivals(after) == ([clinic["thunder"]] if stored[clinic["thunder"]] > stored[
+        clinic["yesterday"]] else [])
+    late = store.save_submission(NewSubmission(  # visited yesterday, saved (held by the kiosk) just now
+        answers={"patient.name": "Late Arrival"}, language="en", questionnaire_version="q",
+        submitted_at=DAY - timedelta(days=1), result=result("urgent", red=[("rf.thunderclap", "urgent")]),
+        rules_version="r-test"))
+    newest = max(parse_ts(v) for v in stored.values())
+    assert store.urgent_arrivals(newest) == [late]
+    store.save_result(clinic["migraine"], result("urgent"), "r-2")  # a rescore is never an arrival
+    assert store.urgent_arrivals(newest) == [late]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ reruns only that fragment before the detail opens.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +26,9 @@ PAGE_SIZE = 50
 GEN_KEY = "ws_list_gen"  # bumped after opening a submission, so the pickers start empty again
 SHOWN_KEY = "ws_list_shown"  # ids in the order last shown: a click opens what was on screen
 PAGE_KEY = "ws_list_page"  # (filters, page number)
-URGENT_SEEN_KEY = "ws_urgent_seen"  # ids of today's urgent submissions already on this screen
+URGENT_CHECKED_KEY = "ws_urgent_checked"  # when this screen last looked for urgent arrivals
+URGENT_SEEN_KEY = "ws_urgent_seen"  # ids of urgent arrivals already announced on this screen
+ARRIVAL_MARGIN = timedelta(seconds=60)
 URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, not yet opened
 EXPORT_KEY = "ws_export_ready"
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
@@ -132,16 +134,21 @@ def _open(submission_id: str) -> None:
 def _announce_urgent() -> None:
     """A toast for each urgent submission that arrives while the list is open, and a banner
     until it is opened. Ids only: no name is kept or shown in the announcement."""
-    ids = runtime.store().urgent_ids(*list_view.day_bounds(date.today(), date.today()))
-    seen = st.session_state.get(URGENT_SEEN_KEY)
-    st.session_state[URGENT_SEEN_KEY] = ids
-    if seen is None:
-        return  # the first look at the list: urgent rows are on top already
-    arrived = [i for i in ids if i not in set(seen)]
+    checked, now = st.session_state.get(URGENT_CHECKED_KEY), datetime.now(UTC)
+    st.session_state[URGENT_CHECKED_KEY] = now
+    # a margin, so that a submission stamped just before the last check but committed just
+    # after it (or by a server whose clock is a little behind) is not missed; seen ids once only
+    found = runtime.store().urgent_arrivals((checked or now) - ARRIVAL_MARGIN)
+    if checked is None:  # the first look at the list: urgent rows are on top already
+        st.session_state[URGENT_SEEN_KEY] = found
+        return
+    seen = st.session_state.get(URGENT_SEEN_KEY, [])
+    arrived = [i for i in found if i not in set(seen)]
+    st.session_state[URGENT_SEEN_KEY] = (seen + arrived)[-500:]
     if arrived:
         st.toast(f"New URGENT submission ({len(arrived)}): at the top of today's list",
                  icon=":material/emergency:")
-    waiting = [i for i in st.session_state.get(URGENT_NEW_KEY, []) + arrived if i in set(ids)]
+    waiting = st.session_state.get(URGENT_NEW_KEY, []) + arrived
     st.session_state[URGENT_NEW_KEY] = waiting
     if waiting:
         st.error(f"{len(waiting)} new urgent submission(s) arrived while this list was open: "
