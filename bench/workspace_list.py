@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-GENERATOR = "g2"
+GENERATOR = "g3"
 USER, PASSWORD = "bench.clinician", "a long bench password 42"
 # The clear columns the list displays and filters on, for every row of a day: the baseline.
 COLUMNS_SQL = """

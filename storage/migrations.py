@@ -125,6 +125,7 @@ def _v4_key_checks(conn: Connection) -> None:
 RESULTS_SEALED = 5
 BATCH = 500
 _COUNT_COLUMNS = ("red_flags_urgent", "red_flags_review", "contraindications", "precautions", "clarify")
+LIST_INDEX = ("submission_id", "id", "triage", *_COUNT_COLUMNS, "suggested")
 
 
 def _v5_has_data(conn: Connection) -> bool:
@@ -172,7 +173,10 @@ def _v5_seal_results(conn: Connection, ring: KeyRing | None) -> None:
                 patient_enc=rows.seal_patient(ring, r.id, answers)))
         last = batch[-1].id
     conn.execute(text("ALTER TABLE results DROP COLUMN result_json"))
-    conn.execute(text("CREATE INDEX ix_results_latest ON results (submission_id, id)"))
+    # covering indexes: the list reads its columns from these, never from the rows that carry
+    # the sealed blobs (a SQLite row's later columns sit behind its blob's overflow pages)
+    conn.execute(text(f"CREATE INDEX ix_results_list ON results ({', '.join(LIST_INDEX)})"))
+    conn.execute(text("CREATE INDEX ix_submissions_day ON submissions (submitted_at, language, id)"))
     conn.execute(text("CREATE INDEX ix_submissions_stored_at ON submissions (stored_at)"))
 
 
@@ -181,6 +185,9 @@ def _v5_scrub(engine: Engine) -> None:
     for every connection; VACUUM rewrites the file; the WAL is emptied)."""
     if engine.dialect.name != "sqlite":
         return
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        if not _v5_has_data(conn):
+            return  # a fresh database: nothing was ever clear
     raw = engine.raw_connection()  # outside any transaction: VACUUM cannot run inside one
     try:
         db = raw.driver_connection

@@ -40,6 +40,7 @@ submissions = Table(
     Column("answers_enc", LargeBinary, nullable=False),  # name, birth date, typed text: sealed
     Column("patient_key", String(100), index=True),  # keyed HMAC of name + birth date
     Column("patient_enc", LargeBinary),  # name and birth date alone, sealed (what the list opens)
+    Index("ix_submissions_day", "submitted_at", "language", "id"),
 )
 
 results = Table(
@@ -59,7 +60,8 @@ results = Table(
     # Sealed: the whole scoring result (reasons, flags and their texts, notes, scores)
     Column("key_id", String(32)),
     Column("result_enc", LargeBinary),
-    Index("ix_results_latest", "submission_id", "id"),
+    Index("ix_results_list", "submission_id", "id", "triage", "red_flags_urgent", "red_flags_review",
+          "contraindications", "precautions", "clarify", "suggested"),  # covering: see migration 5
 )
 
 users = Table(
