@@ -16,7 +16,9 @@ from questionnaire.bank import Bank
 from storage.records import ListRow
 
 TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
-TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
+# Each triage text the list can show, with its label colour (Streamlit theme colours).
+TRIAGE_COLOURS = {"URGENT": "red", "Review": "orange", "Routine": "green", "Not scored": "gray",
+                  "Routine · CI": "orange", "Not scored · CI": "orange"}
 SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
 RED_ORDER = {"urgent": 0, "review": 1}
 SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
@@ -56,12 +58,6 @@ SHORT_FLAG = {
     "safety.antibiotic_injections": "Injected antibiotics", "safety.muscle_relaxant": "Muscle relaxant",
     "safety.anticholinergic": "Anticholinergic", "toxin.prior_side_effects": "Prior side effects",
 }
-
-
-def triage_colour(shown: str) -> str:
-    """The cell style of a Triage cell: a marked routine row is coloured as needing a look."""
-    colour = TRIAGE_COLOUR.get(shown) or TRIAGE_COLOUR["Review"]
-    return f"background-color: {colour}; font-weight: 600"
 
 
 COLUMNS = ("Triage", "Time", "Name", "Age", "Language", "Warning signs", "Safety", "Suggested", "Reviewed")

@@ -31,10 +31,14 @@ URGENT_SEEN_KEY = "ws_urgent_seen"  # ids of urgent arrivals already announced o
 ARRIVAL_MARGIN = timedelta(seconds=60)
 URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, not yet opened
 EXPORT_KEY = "ws_export_ready"
+FULL_RUN_KEY = "ws_list_full_run"
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
 COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away
-    "Triage": st.column_config.TextColumn("Triage", width=100, help="CI: a contraindication is listed"),
+    # coloured labels without a pandas Styler (which would cost more than the rest of the table)
+    "Triage": st.column_config.MultiselectColumn("Triage", width=100, help="CI: a contraindication is listed",
+                                                 options=list(list_view.TRIAGE_COLOURS),
+                                                 color=list(list_view.TRIAGE_COLOURS.values())),
     "Time": st.column_config.TextColumn("Time", width=46),
     "Name": st.column_config.TextColumn("Name", width=124),
     "Age": st.column_config.NumberColumn("Age", width=36, format="%d"),
@@ -131,14 +135,14 @@ def _open(submission_id: str) -> None:
     st.switch_page(router.page("detail"))
 
 
-def _announce_urgent() -> None:
+def _announce_urgent(store) -> None:
     """A toast for each urgent submission that arrives while the list is open, and a banner
     until it is opened. Ids only: no name is kept or shown in the announcement."""
     checked, now = st.session_state.get(URGENT_CHECKED_KEY), datetime.now(UTC)
     st.session_state[URGENT_CHECKED_KEY] = now
     # a margin, so that a submission stamped just before the last check but committed just
     # after it (or by a server whose clock is a little behind) is not missed; seen ids once only
-    found = runtime.store().urgent_arrivals((checked or now) - ARRIVAL_MARGIN)
+    found = store.urgent_arrivals((checked or now) - ARRIVAL_MARGIN)
     if checked is None:  # the first look at the list: urgent rows are on top already
         st.session_state[URGENT_SEEN_KEY] = found
         return
@@ -158,8 +162,7 @@ def _announce_urgent() -> None:
 def _table(rows, multi_day: bool) -> None:
     gen = st.session_state.get(GEN_KEY, 0)
     frame = pd.DataFrame(list_view.table_rows(load_bank(), rows, with_date=multi_day), columns=list(COLUMNS))
-    styled = frame.style.map(list_view.triage_colour, subset=["Triage"]).format({"Age": "{:.0f}"}, na_rep="")
-    event = st.dataframe(styled, hide_index=True, column_config=COLUMNS, on_select="rerun",
+    event = st.dataframe(frame, hide_index=True, column_config=COLUMNS, on_select="rerun",
                          selection_mode="single-row", key=f"ws_table_{gen}", width="stretch",
                          height="auto" if len(rows) <= 10 else 560)
     picked_rows = event.selection.rows if event is not None else []
@@ -188,11 +191,12 @@ def _pager(chosen: dict, page) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_list(chosen: dict) -> None:
     """The list itself; reruns alone every few seconds (not the page around it)."""
-    if session.logged_in_staff() is None:
-        st.rerun(scope="app")  # logged off (idle, or the account was disabled) meanwhile
-    _announce_urgent()
+    if not st.session_state.pop(FULL_RUN_KEY, False) and session.logged_in_staff() is None:
+        st.rerun(scope="app")  # a timer rerun: logged off (idle, or account disabled) meanwhile
+    store = runtime.store()
+    _announce_urgent(store)
     try:
-        page = runtime.store().list_page(**_query(chosen), page=_page_number(chosen), page_size=PAGE_SIZE)
+        page = store.list_page(**_query(chosen), page=_page_number(chosen), page_size=PAGE_SIZE)
     except StoreError as exc:
         st.error(str(exc))
         return
@@ -242,5 +246,6 @@ def today_page() -> None:
     if chosen["first"] > chosen["last"]:
         st.error("Dates: the first day must not be after the last.")
         return
+    st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
