@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.sql import ColumnElement
@@ -113,6 +114,9 @@ def conditions(since, until, triage=None, indication=None, language=None, warnin
                safety=None, reviewed=None) -> list[ColumnElement]:
     """The WHERE clauses of a list query over submissions LEFT JOIN their latest result."""
     ts = rowsmod.ts
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not isinstance(value, datetime):
+            raise StoreError(f"{name} must be a datetime (or None), got {type(value).__name__}")
     where: list[ColumnElement] = []
     if since is not None:
         where.append(submissions.c.submitted_at >= ts(since))

@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from clinic.config import Settings
 from storage import NewSubmission, StoreError, open_store
-from storage.listing import result_columns, suggested_ids
+from storage.listing import DIRECTION, result_columns, suggested_ids
 from storage.schema import results, submissions
 from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
@@ -302,11 +305,13 @@ def test_urgent_arrivals_are_urgent_submissions_stored_after_a_moment(store, cli
         ({"language": "fr"}, "language: 'fr' is not allowed; allowed: en, es"),
         ({"page_size": 0}, "page_size must be a whole number from 1 to 500"),
         ({"page": "2"}, "page must be a whole number"),
+    ({"since": DAY.date()}, "since must be a datetime"),
     ],
 )
 def test_bad_filters_are_refused_naming_the_filter(store, filters, message):
+    args = {"since": DAY, "until": NEXT, **filters}
     with pytest.raises(StoreError, match=message):
-        store.list_page(DAY, NEXT, **filters)
+        store.list_page(**args)
 
 
 # ------------------------------------------------------------ the clear columns, from the contract
@@ -361,3 +366,59 @@ def test_counts_come_from_the_levels_of_the_flags():
         "clarify": 1,
         "suggested": " low_back_pain chronic_migraine ",
     }
+
+
+# ------------------------------------------------------------ the SQL filters against a plain reading
+level = st.sampled_from(["urgent", "review"])
+safety_level = st.sampled_from(["contraindication", "precaution", "clarify"])
+a_result = st.none() | st.builds(
+    lambda triage, red, safety, matches: result(
+        triage, red=[(f"rf.x{i}", lvl) for i, lvl in enumerate(red)],
+        safety=[(f"safety.x{i}", lvl) for i, lvl in enumerate(safety)],
+        indications=[indication(i, m) for i, m in matches]),
+    st.sampled_from(["urgent", "review", "routine"]), st.lists(level, max_size=3),
+    st.lists(safety_level, max_size=3),
+    st.lists(st.tuples(st.sampled_from(list(DIRECTION)), st.sampled_from(["strong", "possible", "unlikely"])),
+             max_size=3, unique_by=lambda t: t[0]))
+a_visit = st.tuples(a_result, st.sampled_from(["en", "es"]), st.booleans(), st.integers(0, 600))
+filters = st.fixed_dictionaries({}, optional={
+    "triage": st.lists(st.sampled_from(["urgent", "review", "routine"]), min_size=1, unique=True),
+    "indication": st.lists(st.sampled_from(list(DIRECTION)), min_size=1, unique=True),
+    "language": st.sampled_from(["en", "es"]), "warning_signs": st.booleans(),
+    "safety": st.lists(safety_level, min_size=1, unique=True), "reviewed": st.booleans()})
+
+
+def plain_reading(res, language, reviewed, f) -> bool:
+    """The filters as the store documents them, read straight from the result."""
+    red = res["red_flags"] if res else []
+    levels = {s["level"] for s in res["safety"]} if res else set()
+    return ((not f.get("triage") or (res and res["triage"] in f["triage"]))
+            and (not f.get("indication") or bool(set(f["indication"]) & set(suggested_ids(res))))
+            and f.get("language", language) == language
+            and (not f.get("warning_signs") or bool(red))
+            and (not f.get("safety") or bool(levels & set(f["safety"])))
+            and f.get("reviewed", reviewed) == reviewed)
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(visits=st.lists(a_visit, max_size=12), chosen=st.lists(filters, min_size=1, max_size=4))
+def test_the_sql_filters_keep_exactly_what_the_result_says(tmp_path_factory, visits, chosen):
+    folder = tmp_path_factory.mktemp("prop")
+    store = open_store(Settings(database_url=f"sqlite:///{folder / 'p.db'}", key_file=str(folder / "key")))
+    try:
+        kept = []
+        for res, language, reviewed, minute in visits:
+            sid = store.save_submission(NewSubmission(
+                answers={"patient.name": "P"}, language=language, questionnaire_version="q",
+                submitted_at=DAY + timedelta(minutes=minute), result=res, rules_version=res and "r"))
+            if reviewed:
+                store.mark_reviewed(sid, "dr.lee")
+            kept.append((sid, res, language, reviewed))
+        for f in chosen:
+            pages = store.list_page(DAY, NEXT, page_size=5, **f).pages
+            found = [r.id for n in range(pages)
+                     for r in store.list_page(DAY, NEXT, page=n, page_size=5, **f).rows]
+            expected = {sid for sid, res, lang, rev in kept if plain_reading(res, lang, rev, f)}
+            assert len(found) == len(set(found)) and set(found) == expected, f
+    finally:
+        store.close()
