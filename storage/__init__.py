@@ -9,10 +9,10 @@ See docs/storage.md.
 
 from storage.errors import KeyMissing, StorageFull, StoreError
 from storage.opening import open_store
-from storage.records import AuditEvent, Comment, NewSubmission, Submission, User
+from storage.records import AuditEvent, Comment, ListPage, ListRow, NewSubmission, Submission, User
 from storage.store import Store
 
 __all__ = [
-    "AuditEvent", "Comment", "KeyMissing", "NewSubmission", "Store", "StorageFull", "StoreError",
-    "Submission", "User", "open_store",
+    "AuditEvent", "Comment", "KeyMissing", "ListPage", "ListRow", "NewSubmission", "Store", "StorageFull",
+    "StoreError", "Submission", "User", "open_store",
 ]

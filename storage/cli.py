@@ -18,6 +18,7 @@ from clinic.config import load_settings
 from storage.crypto import format_keys, new_key
 from storage.engine import sqlite_path
 from storage.errors import StoreError
+from storage.health import private_file
 from storage.keys import add_key_to_file, remove_keys_from_file
 from storage.opening import open_store, rotate, used_key_ids
 
@@ -88,8 +89,10 @@ def restore_file(source: Path, target: Path, force: bool = False) -> Path | None
             raise StoreError(f"restore: {target} already holds submissions; add --force to replace "
                              "it (a copy is kept beside it)")
         kept = target.with_name(f"{target.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        private_file(kept)
         _copy(target, kept)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        private_file(target)
     _copy(source, target)
     return kept
 
@@ -147,8 +150,8 @@ def rotate_key(argv: list[str]) -> int:
             remove_keys_from_file(Path(settings.key_file), unused - {current})
     except StoreError as exc:
         return _fail(str(exc))
-    print(f"re-encrypted {counts['submissions']} submissions and {counts['comments']} comments "
-          f"under key {current}")
+    print(f"re-encrypted {counts['submissions']} submissions, {counts['comments']} comments and "
+          f"{counts['results']} scoring results under key {current}")
     old = sorted(unused - {current})
     if old and not args.retire_old:
         print(f"no stored value uses key(s) {', '.join(old)} any more; they may be removed "

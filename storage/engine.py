@@ -1,9 +1,9 @@
 """One SQLAlchemy engine per store, with SQLite tuned for no data loss.
 
 SQLite: WAL journal, ``synchronous=FULL`` (a commit is on disk before it returns), foreign
-keys on, a busy timeout, and write transactions that take the write lock up front
-(``BEGIN IMMEDIATE``) so two writers never deadlock half-way. Read-only work asks for
-``BEGIN DEFERRED`` through the ``sqlite_begin`` execution option.
+keys on, ``secure_delete`` (freed pages zeroed), a busy timeout, and write transactions that
+take the write lock up front (``BEGIN IMMEDIATE``) so two writers never deadlock half-way.
+Read-only work asks for ``BEGIN DEFERRED`` through the ``sqlite_begin`` execution option.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed: nothing old lingers in the file
         cur.close()
 
     @event.listens_for(engine, "begin")

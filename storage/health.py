@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,7 @@ from storage.engine import sqlite_path
 from storage.errors import StoreError
 from storage.keys import key_file_problems
 
-__all__ = ["is_full", "key_file_problems", "space_problems", "sqlite_copy"]
+__all__ = ["is_full", "key_file_problems", "private_file", "private_folder", "space_problems", "sqlite_copy"]
 
 LOW_SPACE_BYTES = 200 * 1024 * 1024
 NEARLY_FULL = 0.95
@@ -54,7 +55,7 @@ def sqlite_copy(engine: Engine, dest: Path) -> None:
     """Online backup of the store's SQLite file into a new file ``dest`` (never overwritten)."""
     if dest.exists():
         raise StoreError(f"backup: {dest} already exists; choose a new file name")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_file(dest)
     raw = engine.raw_connection()
     target = sqlite3.connect(dest)
     try:
@@ -65,4 +66,27 @@ def sqlite_copy(engine: Engine, dest: Path) -> None:
         raw.close()
     if ok != "ok":
         raise StoreError(f"backup: the copy at {dest} failed its integrity check: {ok}")
-    dest.chmod(0o600)
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) so that the folder itself is 0700 from the start."""
+    if folder.exists():
+        return
+    private_folder(folder.parent)
+    try:
+        os.mkdir(folder, 0o700)  # the umask can only take bits away from 0700
+    except FileExistsError:
+        return
+    os.chmod(folder, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """A new, empty file of mode 0600 from its first byte (SQLite then writes into it, and gives
+    its journal the same mode); refuses to replace an existing one."""
+    private_folder(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise StoreError(f"{path} already exists; choose a new file name") from None
+    os.fchmod(fd, 0o600)
+    os.close(fd)

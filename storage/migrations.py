@@ -9,6 +9,7 @@ so processes opening the store at the same moment cannot apply one twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,8 +30,11 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 
+from storage import listing, rows
+from storage.crypto import KeyRing
 from storage.errors import StoreError
 from storage.schema import schema_migrations
 
@@ -39,9 +43,15 @@ PG_MIGRATION_LOCK = 72_640_517
 
 @dataclass(frozen=True)
 class Migration:
+    """One step. A step that re-seals stored data says when it needs the key (``needs_key``
+    tells from the database whether there is data to seal); it is then called with the ring
+    as ``apply(conn, ring)``. ``after`` runs once the step's transaction has committed."""
+
     version: int
     name: str
-    apply: Callable[[Connection], None]
+    apply: Callable[..., None]
+    needs_key: Callable[[Connection], bool] | None = None
+    after: Callable[[Engine], None] | None = None
 
 
 def _v1_core(conn: Connection) -> None:
@@ -112,6 +122,82 @@ def _v4_key_checks(conn: Connection) -> None:
     md.create_all(conn)
 
 
+RESULTS_SEALED = 5
+BATCH = 500
+_COUNT_COLUMNS = ("red_flags_urgent", "red_flags_review", "contraindications", "precautions", "clarify")
+LIST_INDEX = ("submission_id", "id", "triage", *_COUNT_COLUMNS, "suggested")
+
+
+def _v5_has_data(conn: Connection) -> bool:
+    return any(conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first() for t in ("submissions", "results"))
+
+
+def _v5_tables() -> tuple[Table, Table]:
+    md = MetaData()
+    res = Table("results", md, Column("id", Integer, primary_key=True), Column("submission_id", String(32)),
+                Column("scored_at", String(32)), Column("result_json", Text), Column("key_id", String(32)),
+                Column("result_enc", LargeBinary), Column("suggested", String(200)),
+                *[Column(c, Integer) for c in _COUNT_COLUMNS])
+    subs = Table("submissions", md, Column("id", String(32), primary_key=True),
+                 Column("answers_enc", LargeBinary), Column("patient_enc", LargeBinary))
+    return res, subs
+
+
+def _v5_seal_results(conn: Connection, ring: KeyRing | None) -> None:
+    """Results sealed at rest; the list's clear columns filled from each result; the name and
+    birth date sealed on their own beside the answers; the clear result_json dropped."""
+    blob = LargeBinary().compile(dialect=conn.dialect)
+    added = [("key_id", "VARCHAR(32)"), ("result_enc", blob), *[(c, "INTEGER") for c in _COUNT_COLUMNS],
+             ("suggested", "VARCHAR(200)")]
+    for name, kind in added:
+        conn.execute(text(f"ALTER TABLE results ADD COLUMN {name} {kind}"))
+    conn.execute(text(f"ALTER TABLE submissions ADD COLUMN patient_enc {blob}"))
+    res, subs = _v5_tables()
+    last = 0
+    while batch := conn.execute(select(res.c.id, res.c.submission_id, res.c.scored_at, res.c.result_json)
+                                .where(res.c.id > last).order_by(res.c.id).limit(BATCH)).all():
+        for r in batch:
+            result = json.loads(r.result_json)
+            clear = listing.result_columns(result)
+            sealed = rows.seal_result(ring, r.submission_id, r.scored_at, result)
+            conn.execute(update(res).where(res.c.id == r.id).values(
+                key_id=ring.current.id, result_enc=sealed, suggested=clear["suggested"],
+                **{c: clear[c] for c in _COUNT_COLUMNS}))
+        last = batch[-1].id
+    last = ""
+    while batch := conn.execute(select(subs.c.id, subs.c.answers_enc).where(subs.c.id > last)
+                                .order_by(subs.c.id).limit(BATCH)).all():
+        for r in batch:
+            answers = rows.open_answers(ring, r.id, r.answers_enc)
+            conn.execute(update(subs).where(subs.c.id == r.id).values(
+                patient_enc=rows.seal_patient(ring, r.id, answers)))
+        last = batch[-1].id
+    conn.execute(text("ALTER TABLE results DROP COLUMN result_json"))
+    # covering indexes: the list reads its columns from these, never from the rows that carry
+    # the sealed blobs (a SQLite row's later columns sit behind its blob's overflow pages)
+    conn.execute(text(f"CREATE INDEX ix_results_list ON results ({', '.join(LIST_INDEX)})"))
+    conn.execute(text("CREATE INDEX ix_submissions_day ON submissions (submitted_at, language, id)"))
+    conn.execute(text("CREATE INDEX ix_submissions_stored_at ON submissions (stored_at)"))
+
+
+def _v5_scrub(engine: Engine) -> None:
+    """SQLite: no page of the old clear results left in the file or its WAL (secure_delete is on
+    for every connection; VACUUM rewrites the file; the WAL is emptied)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        if not _v5_has_data(conn):
+            return  # a fresh database: nothing was ever clear
+    raw = engine.raw_connection()  # outside any transaction: VACUUM cannot run inside one
+    try:
+        db = raw.driver_connection
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
+
+
 def _v7_staff_sessions_and_login_misses(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0"))
     conn.execute(text("ALTER TABLE users ADD COLUMN last_login_at VARCHAR(32)"))
@@ -129,7 +215,8 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
     Migration(3, "patient_key lookup hash", _v3_patient_key),
     Migration(4, "key check values", _v4_key_checks),
-    # 5 and 6 are being written on other branches (sealed results and list columns; the kiosk)
+    Migration(RESULTS_SEALED, "results sealed at rest; list columns; patient name sealed apart",
+              _v5_seal_results, needs_key=_v5_has_data, after=_v5_scrub),
     Migration(7, "staff session generation, last login, login misses", _v7_staff_sessions_and_login_misses),
 ]
 LATEST = MIGRATIONS[-1].version
@@ -139,8 +226,12 @@ def applied_versions(conn: Connection) -> set[int]:
     return set(conn.execute(select(schema_migrations.c.version)).scalars())
 
 
-def migrate(engine: Engine, upto: int | None = None) -> list[int]:
-    """Apply every migration not yet applied (up to ``upto``); return the versions applied now."""
+def migrate(engine: Engine, upto: int | None = None, ring: KeyRing | None = None) -> list[int]:
+    """Apply every migration not yet applied (up to ``upto``); return the versions applied now.
+
+    Without ``ring``, stops before the first step that needs the key to re-seal stored data
+    (``open_store`` then finds the key and calls again with it).
+    """
     done: list[int] = []
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -154,10 +245,18 @@ def migrate(engine: Engine, upto: int | None = None) -> list[int]:
         for m in MIGRATIONS:
             if m.version in have or (upto is not None and m.version > upto):
                 continue
-            m.apply(conn)
+            if m.needs_key is not None:
+                if ring is None and m.needs_key(conn):
+                    break
+                m.apply(conn, ring)
+            else:
+                m.apply(conn)
             conn.execute(insert(schema_migrations).values(
                 version=m.version, name=m.name, applied_at=datetime.now(UTC).isoformat()))
             done.append(m.version)
+    for m in MIGRATIONS:
+        if m.version in done and m.after is not None:
+            m.after(engine)
     return done
 
 

@@ -16,8 +16,8 @@ from storage.crypto import DecryptError, KeyRing, patient_key
 from storage.engine import make_engine, make_private
 from storage.errors import KeyMissing
 from storage.keys import configured_ring, create_key_file, missing_key_message
-from storage.migrations import migrate
-from storage.schema import comments, key_checks, submissions
+from storage.migrations import RESULTS_SEALED, applied_versions, migrate
+from storage.schema import comments, key_checks, results, submissions
 from storage.store import Store
 
 log = logging.getLogger("storage")
@@ -29,11 +29,13 @@ def open_store(settings) -> Store:
     """The store of ``settings.database_url``: migrated, with a key that opens its data."""
     engine = make_engine(settings.database_url)
     try:
-        applied = migrate(engine)
+        applied = migrate(engine)  # stops before a step that must re-seal data with the key
+        make_private(settings.database_url)
+        ring = _ring_for(engine, settings)
+        applied += migrate(engine, ring=ring)
         make_private(settings.database_url)
         if applied:
             log.info("applied schema migrations %s", applied)
-        ring = _ring_for(engine, settings)
         store = Store(engine, ring, None if settings.encryption_keys.strip() else Path(settings.key_file))
         _backfill_patient_keys(store)
         return store
@@ -44,8 +46,10 @@ def open_store(settings) -> Store:
 
 def used_key_ids(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        query = union(select(submissions.c.key_id).distinct(), select(comments.c.key_id).distinct())
-        return set(conn.execute(query).scalars())
+        parts = [select(submissions.c.key_id).distinct(), select(comments.c.key_id).distinct()]
+        if RESULTS_SEALED in applied_versions(conn):
+            parts.append(select(results.c.key_id).where(results.c.key_id.is_not(None)).distinct())
+        return set(conn.execute(union(*parts)).scalars())
 
 
 def _ring_for(engine: Engine, settings) -> KeyRing:
@@ -115,7 +119,7 @@ def _backfill_patient_keys(store: Store) -> None:
 
 
 def rotate(store: Store, on_batch=None) -> dict[str, int]:
-    """Re-seal every submission and comment not under the current key; returns counts.
+    """Re-seal every submission, comment and result not under the current key; returns counts.
 
     Each batch is its own transaction, so an interrupted rotation leaves every row readable
     (under the old or the new key) and running it again finishes the job. ``on_batch(counts)``
@@ -123,7 +127,7 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
     """
     ring, current = store.ring, store.ring.current
     _add_check(store.engine, ring, current.id) if current.id not in _check_ids(store.engine) else None
-    counts = {"submissions": 0, "comments": 0}
+    counts = {"submissions": 0, "comments": 0, "results": 0}
     while True:
         with store.engine.connect() as conn:
             batch = conn.execute(select(submissions.c.id, submissions.c.answers_enc)
@@ -136,6 +140,7 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
                 name, birth = str(answers.get("patient.name", "")), str(answers.get("patient.birth_date", ""))
                 conn.execute(update(submissions).where(submissions.c.id == r.id).values(
                     key_id=current.id, answers_enc=rows.seal_answers(ring, r.id, answers),
+                    patient_enc=rows.seal_patient(ring, r.id, answers),
                     patient_key=patient_key(current, name, birth) if name and birth else None))
         counts["submissions"] += len(batch)
         if on_batch:
@@ -155,7 +160,27 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
         counts["comments"] += len(batch)
         if on_batch:
             on_batch(counts)
+    _rotate_results(store, counts, on_batch)
     return counts
+
+
+def _rotate_results(store: Store, counts: dict[str, int], on_batch) -> None:
+    ring, current = store.ring, store.ring.current
+    while True:
+        with store.engine.connect() as conn:
+            batch = conn.execute(select(results.c.id, results.c.submission_id, results.c.scored_at,
+                                        results.c.result_enc)
+                                 .where(results.c.key_id != current.id).limit(BATCH)).all()
+        if not batch:
+            return
+        with store.engine.begin() as conn:
+            for r in batch:
+                sealed = rows.seal_result(ring, r.submission_id, r.scored_at, rows.open_result(ring, r))
+                conn.execute(update(results).where(results.c.id == r.id).values(key_id=current.id,
+                                                                                 result_enc=sealed))
+        counts["results"] += len(batch)
+        if on_batch:
+            on_batch(counts)
 
 
 def _check_ids(engine: Engine) -> set[str]:

@@ -69,3 +69,40 @@ class AuditEvent:
     actor: str  # username, or "kiosk"
     action: str  # login, login_failed, logoff, view_submission, export, submit, ...
     target: str = ""  # submission id, export format, ...; never an answer
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the clinician's list: clear columns, and the page's decrypted name and result."""
+
+    id: str
+    submitted_at: datetime
+    language: str
+    triage: str | None  # None: not scored yet
+    rules_version: str | None
+    red_flags_urgent: int
+    red_flags_review: int
+    contraindications: int
+    precautions: int
+    clarify: int
+    suggested: tuple[str, ...]  # suggested indication ids, in the result's order
+    reviewed_by: str | None
+    name: str = field(repr=False)
+    birth_date: str = field(repr=False)
+    result: dict | None = field(repr=False)  # the latest scoring result, to name the flags
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a filtered list, with counts over every match (not only this page)."""
+
+    rows: tuple[ListRow, ...]
+    total: int  # submissions matching the filters
+    urgent: int  # of those, urgent
+    not_reviewed: int  # of those, not reviewed yet
+    page: int  # 0-based, after clamping to the last page
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))

@@ -39,6 +39,44 @@ def comment_context(submission_id: str, version: int) -> str:
     return f"comment:{submission_id}:{version}"
 
 
+def patient_context(submission_id: str) -> str:
+    return f"patient:{submission_id}"
+
+
+def result_context(submission_id: str, scored_at: str) -> str:
+    return f"result:{submission_id}:{scored_at}"
+
+
+def bad_text(value: str) -> bool:
+    """True when ``value`` cannot be stored as UTF-8 (a lone surrogate such as "\\ud800")."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_text(value: object, what: str) -> None:
+    """Refuse a text that cannot be stored, naming the item, before any write starts."""
+    if isinstance(value, str) and bad_text(value):
+        raise StoreError(f"{what}: holds a lone surrogate (a broken character such as \\ud800), "
+                         "which cannot be stored; retype it")
+
+
+def check_document(doc: object, what: str) -> None:
+    """``check_text`` on every key and text inside a JSON-like value; names the first bad item."""
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            check_text(key, f"{what}: an item id")
+            check_document(value, f"{what} item {key!r}" if isinstance(key, str) and not bad_text(key)
+                           else what)
+    elif isinstance(doc, (list, tuple)):
+        for value in doc:
+            check_document(value, what)
+    else:
+        check_text(doc, what)
+
+
 def check_new(new: NewSubmission) -> None:
     """Refuse a malformed submission before anything is written; messages name the field."""
     if not isinstance(new.answers, dict):
@@ -51,6 +89,10 @@ def check_new(new: NewSubmission) -> None:
         raise StoreError("submitted_at must be a datetime")
     if new.result is not None and not isinstance(new.result, dict):
         raise StoreError("result must be the scoring JSON object or None")
+    check_document(new.answers, "answers")
+    check_text(new.questionnaire_version, "questionnaire_version")
+    if new.result is not None:
+        check_document(new.result, "result")
 
 
 def seal_answers(ring: KeyRing, submission_id: str, answers: dict) -> bytes:
@@ -66,6 +108,29 @@ def result_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
 
 
+def seal_result(ring: KeyRing, submission_id: str, scored_at: str, result: dict) -> bytes:
+    return ring.seal(result_json(result).encode(), result_context(submission_id, scored_at))
+
+
+def open_result(ring: KeyRing, result_row) -> dict:
+    """The scoring result of a ``results`` row (sealed since migration 5)."""
+    context = result_context(result_row.submission_id, result_row.scored_at)
+    return json.loads(ring.open(bytes(result_row.result_enc), context).decode())
+
+
+def seal_patient(ring: KeyRing, submission_id: str, answers: dict) -> bytes:
+    """Name and birth date alone, sealed apart from the answers: the list opens only these."""
+    who = {"name": str(answers.get("patient.name", "") or ""),
+           "birth_date": str(answers.get("patient.birth_date", "") or "")}
+    return ring.seal(json.dumps(who, ensure_ascii=False).encode(), patient_context(submission_id))
+
+
+def open_patient(ring: KeyRing, submission_id: str, blob: bytes | None) -> dict:
+    if blob is None:
+        return {"name": "", "birth_date": ""}
+    return json.loads(ring.open(bytes(blob), patient_context(submission_id)).decode())
+
+
 def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows) -> Submission:
     comments = tuple(
         Comment(author=c.author, written_at=parse_ts(c.written_at), version=c.version,
@@ -78,7 +143,7 @@ def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows) -> S
         language=row.language,
         questionnaire_version=row.questionnaire_version,
         submitted_at=parse_ts(row.submitted_at),
-        result=json.loads(result_row.result_json) if result_row is not None else None,
+        result=open_result(ring, result_row) if result_row is not None else None,
         rules_version=result_row.rules_version if result_row is not None else None,
         triage=result_row.triage if result_row is not None else None,
         reviewed_by=review_row.username if review_row is not None else None,

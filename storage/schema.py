@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -32,12 +33,14 @@ submissions = Table(
     "submissions", metadata,
     Column("id", String(32), primary_key=True),
     Column("submitted_at", String(32), nullable=False, index=True),
-    Column("stored_at", String(32), nullable=False),
+    Column("stored_at", String(32), nullable=False, index=True),  # indexed since migration 5
     Column("language", String(8), nullable=False),
     Column("questionnaire_version", String(64), nullable=False),
     Column("key_id", String(32), nullable=False),
     Column("answers_enc", LargeBinary, nullable=False),  # name, birth date, typed text: sealed
     Column("patient_key", String(100), index=True),  # keyed HMAC of name + birth date
+    Column("patient_enc", LargeBinary),  # name and birth date alone, sealed (what the list opens)
+    Index("ix_submissions_day", "submitted_at", "language", "id"),
 )
 
 results = Table(
@@ -46,8 +49,19 @@ results = Table(
     Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
     Column("scored_at", String(32), nullable=False),
     Column("rules_version", String(64), nullable=False),
+    # Clear, for the list to filter and sort on (docs/security.md, "Results at rest"):
     Column("triage", String(16)),
-    Column("result_json", Text, nullable=False),  # holds no name or typed text
+    Column("red_flags_urgent", Integer),
+    Column("red_flags_review", Integer),
+    Column("contraindications", Integer),
+    Column("precautions", Integer),
+    Column("clarify", Integer),
+    Column("suggested", String(200)),  # " id1 id2 " (suggested indication ids), or ""
+    # Sealed: the whole scoring result (reasons, flags and their texts, notes, scores)
+    Column("key_id", String(32)),
+    Column("result_enc", LargeBinary),
+    Index("ix_results_list", "submission_id", "id", "triage", "red_flags_urgent", "red_flags_review",
+          "contraindications", "precautions", "clarify", "suggested"),  # covering: see migration 5
 )
 
 users = Table(
@@ -107,4 +121,5 @@ key_checks = Table(
     Column("created_at", String(32), nullable=False),
 )
 
-ENCRYPTED = {"submissions": "answers_enc", "comments": "text_enc"}
+ENCRYPTED = {"submissions": ("answers_enc", "patient_enc"), "comments": ("text_enc",),
+             "results": ("result_enc",)}

@@ -81,6 +81,7 @@ class StaffStore:
             raise StoreError(f"role must be one of {', '.join(rows.ROLES)}")
         if not password_hash:
             raise StoreError("password_hash must not be empty")
+        rows.check_text(username, "username")
         try:
             with self._write("create user") as conn:
                 conn.execute(insert(users).values(
@@ -197,6 +198,8 @@ class StaffStore:
 
 def _cut(value: str, limit: int) -> str:
     value = str(value)
+    if rows.bad_text(value):  # an audit event is never lost: a broken character becomes U+FFFD
+        value = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
     return value if len(value) <= limit else value[:limit - 1] + "…"
 
 

@@ -8,22 +8,21 @@ and comments are sealed with AES-GCM before they reach the database.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, exists, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import health as health_checks
-from storage import rows
+from storage import listing, rows
 from storage.crypto import KeyRing, patient_key
 from storage.engine import is_sqlite, sqlite_path
 from storage.errors import StorageFull, StoreError
-from storage.records import Comment, NewSubmission, Submission
+from storage.records import Comment, ListPage, NewSubmission, Submission
 from storage.schema import comments, results, reviews, submissions
 from storage.staff import StaffStore
 
@@ -80,6 +79,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
                 id=sid, submitted_at=rows.ts(new.submitted_at), stored_at=rows.now(),
                 language=new.language, questionnaire_version=new.questionnaire_version,
                 key_id=self.ring.current.id, answers_enc=rows.seal_answers(self.ring, sid, new.answers),
+                patient_enc=rows.seal_patient(self.ring, sid, new.answers),
                 patient_key=patient_key(self.ring.current, name, birth) if name and birth else None,
             )
             try:
@@ -97,15 +97,17 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         version = rules_version or str(result.get("rules_version") or "")
         if not version:
             raise StoreError("rules_version is required with a result")
-        triage = result.get("triage")
+        scored_at = rows.now()
         conn.execute(insert(results).values(
-            submission_id=sid, scored_at=rows.now(), rules_version=version,
-            triage=triage if isinstance(triage, str) else None, result_json=rows.result_json(result)))
+            submission_id=sid, scored_at=scored_at, rules_version=version, key_id=self.ring.current.id,
+            result_enc=rows.seal_result(self.ring, sid, scored_at, result), **listing.result_columns(result)))
 
     def save_result(self, id: str, result: dict, rules_version: str) -> None:
         """Append a scoring result; the newest one is what reads return, older ones are kept."""
         if not isinstance(result, dict):
             raise StoreError("result must be the scoring JSON object")
+        rows.check_document(result, "result")
+        rows.check_text(rules_version, "rules_version")
         with self._write("save result") as conn:
             self._require(conn, id)
             self._insert_result(conn, id, result, rules_version)
@@ -115,7 +117,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         query = select(results).where(results.c.submission_id == id).order_by(results.c.id)
         with self._read() as conn:
             return [{"scored_at": rows.parse_ts(r.scored_at), "rules_version": r.rules_version,
-                     "result": json.loads(r.result_json)} for r in conn.execute(query)]
+                     "result": rows.open_result(self.ring, r)} for r in conn.execute(query)]
 
     def get_submission(self, id: str) -> Submission | None:
         with self._read() as conn:
@@ -133,13 +135,47 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         with self._read() as conn:
             return self._hydrate(conn, conn.execute(query).all())
 
+    def list_page(self, since: datetime | None, until: datetime | None, *, triage=None, indication=None,
+                  language=None, warning_signs: bool = False, safety=None, reviewed: bool | None = None,
+                  name_query: str | None = None, page: int = 0,
+                  page_size: int = listing.PAGE_SIZE) -> ListPage:
+        """One page of the clinician's list of ``since <= submitted_at < until``, filtered in SQL.
+
+        Order: urgent, then review (and not yet scored), then routine; newest first within each.
+        ``triage``/``indication``/``language``/``safety`` take one value or several (any matches;
+        ``indication`` = suggested to discuss; ``safety`` levels contraindication, precaution,
+        clarify); ``warning_signs`` keeps rows with any red flag; ``reviewed`` True/False keeps
+        reviewed / not yet reviewed ones; ``name_query`` keeps names holding every word (case and
+        accents ignored), which opens the names of the range's rows, never answers or results.
+        Only the page's rows are decrypted (name, birth date, result). Bad values: StoreError.
+        """
+        with self._read() as conn:
+            return listing.read_page(conn, self.ring, since, until, triage=triage, indication=indication,
+                                     language=language, warning_signs=warning_signs, safety=safety,
+                                     reviewed=reviewed, name_query=name_query, page=page, page_size=page_size)
+
+    def urgent_arrivals(self, stored_after: datetime) -> list[str]:
+        """Ids of urgent submissions stored after ``stored_after``, newest first.
+
+        By arrival (stored time, indexed), not by visit time: a submission the kiosk held and
+        saved late still counts as an arrival; a rescore is never an arrival. Clear columns only.
+        """
+        with self._read() as conn:
+            return list(conn.execute(listing.urgent_query(rows.ts(stored_after))).scalars())
+
     def unscored(self) -> list[str]:
         """Ids of submissions with no scoring result, oldest first."""
-        scored = select(results.c.submission_id)
-        query = (select(submissions.c.id).where(submissions.c.id.not_in(scored))
-                 .order_by(submissions.c.submitted_at, submissions.c.id))
+        scored = exists().where(results.c.submission_id == submissions.c.id)
+        query = select(submissions.c.id).where(~scored).order_by(submissions.c.submitted_at, submissions.c.id)
         with self._read() as conn:
             return list(conn.execute(query).scalars())
+
+    def unscored_count(self) -> int:
+        """How many submissions have no scoring result (two index counts: cheap on every page)."""
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(submissions)).scalar() or 0
+            scored = conn.execute(select(func.count(results.c.submission_id.distinct()))).scalar() or 0
+        return total - scored  # every result belongs to a stored submission (foreign key)
 
     def visits_of(self, name: str, birth_date: str) -> list[Submission]:
         """Every submission of this patient (same name ignoring case and spaces, same birth date)."""
@@ -152,6 +188,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
             return self._hydrate(conn, conn.execute(query).all())
 
     def mark_reviewed(self, id: str, username: str) -> None:
+        rows.check_text(username, "username")
         with self._write("mark reviewed") as conn:
             self._require(conn, id)
             conn.execute(insert(reviews).values(submission_id=id, username=username,
@@ -163,6 +200,8 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
             raise StoreError("comment text must not be empty")
         if len(text) > MAX_COMMENT:
             raise StoreError(f"comment text must be at most {MAX_COMMENT} characters")
+        rows.check_text(text, "comment text")
+        rows.check_text(username, "username")
         written = rows.now()
         for _ in range(5):
             try:
@@ -213,7 +252,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         if self.key_file is not None:
             problems += health_checks.key_file_problems(self.key_file)
         with contextlib.suppress(DBAPIError):
-            waiting = len(self.unscored())
+            waiting = self.unscored_count()
             if waiting:
                 problems.append(f"{waiting} submission(s) have no scoring result yet "
                                 "(run: python -m clinic rescore)")

@@ -220,3 +220,32 @@ def test_comments_written_at_once_each_get_their_own_version(store):
     assert sorted(c.version for c in made) == list(range(1, 13))
     stored = store.get_submission(sid).comments
     assert sorted((c.version, c.text) for c in stored) == sorted((c.version, c.text) for c in made)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s, sid: s.save_submission(new(name="Ana \ud800 López")), "answers item 'patient.name'"),
+    (lambda s, sid: s.save_submission(new(**{"visit.concern": "dolor \udfff"})),
+     "answers item 'visit.concern'"),
+    (lambda s, sid: s.save_submission(new(**{"pain.regions": ["head", "ne\ud83dck"]})),
+     "answers item 'pain.regions'"),
+    (lambda s, sid: s.save_submission(new(**{"x\udc80": "yes"})), "answers: an item id"),
+    (lambda s, sid: s.save_submission(new(result={**RESULT, "notes": [{"id": "n", "text": "\ud800"}]})),
+     "result item 'notes'"),
+    (lambda s, sid: s.save_result(sid, {**RESULT, "triage": "rev\ud800"}, "rules-1"), "result item 'triage'"),
+    (lambda s, sid: s.add_comment(sid, "dr.ruiz", "call back \udbff"), "comment text"),
+    (lambda s, sid: s.create_user("dr.\ud800", "$argon2id$h", "clinician"), "username"),
+    (lambda s, sid: s.mark_reviewed(sid, "dr.\ud800"), "username"),
+])
+def test_a_lone_surrogate_is_refused_naming_the_item_and_nothing_is_written(store, call, message):
+    sid = store.save_submission(new(result=RESULT))
+    before = (store.list_submissions(), store.results_of(sid), store.list_users())
+    with pytest.raises(StoreError, match=f"{message}.*lone surrogate") as refused:
+        call(store, sid)
+    assert not isinstance(refused.value.__cause__, UnicodeError)
+    assert (store.list_submissions(), store.results_of(sid), store.list_users()) == before
+
+
+def test_an_audit_event_with_a_lone_surrogate_is_kept_with_a_replacement_character(store):
+    store.audit("dr.\ud800x", "login_failed", "user \udfff")
+    (event,) = store.audit_events()
+    assert (event.actor, event.target) == ("dr.\ufffdx", "user \ufffd")

@@ -40,10 +40,28 @@ def settings(tmp_path: Path, keys: str = "") -> Settings:
                     key_file=str(tmp_path / "keys" / "secret.key"), encryption_keys=keys)
 
 
-def patient(name: str = NAME) -> NewSubmission:
+# A result in the contract's shape whose texts restate the answers: sealed like the answers.
+RED_FLAG_TEXT = "Thunderclap headache 4e1b: sudden worst headache, same-day assessment"
+RESULT = {"triage": "urgent",
+          "indications": [{"id": "chronic_migraine", "match": "possible", "suggested": True,
+                           "evidence": "fda_approved", "evidence_direction": "effective",
+                           "evidence_text": "PREEMPT",
+                           "reasons": [{"text": "17 headache days a month for 5 months",
+                                        "items": ["ha.days"]}]}],
+          "red_flags": [{"id": "rf.thunderclap", "level": "urgent", "answer": "yes",
+                         "items": ["rf.thunderclap"], "text": RED_FLAG_TEXT}],
+          "safety": [{"id": "safety.pregnant", "level": "precaution",
+                      "text": "Pregnancy status: pregnant. No adequate human data on toxin in pregnancy."}],
+          "notes": [], "peg": 6.3, "phq2": 4, "gad2": 1, "rules_version": "r3"}
+RESULT_TEXTS = ["pregnant", "Pregnancy status: pregnant", RED_FLAG_TEXT, "17 headache days a month",
+                "PREEMPT", "Thunderclap"]
+
+
+def patient(name: str = NAME, result: dict | None = None) -> NewSubmission:
     return NewSubmission(answers={"patient.name": name, "patient.birth_date": BIRTH, "visit.concern": TYPED,
                                   "meds.list": "secretmedicine 50mg"},
-                         language="en", questionnaire_version="q1", submitted_at=datetime.now(UTC))
+                         language="en", questionnaire_version="q1", submitted_at=datetime.now(UTC),
+                         result=result, rules_version=result and result["rules_version"])
 
 
 def key_text(*keys: Key) -> str:
@@ -54,30 +72,41 @@ def raw_files(tmp_path: Path) -> bytes:
     return b"".join(p.read_bytes() for p in tmp_path.glob("screener.db*"))
 
 
-SECRETS = [NAME, BIRTH, TYPED, COMMENT, "secretmedicine", "Zebulon", "Quixote"]
+SECRETS = [NAME, BIRTH, TYPED, COMMENT, "secretmedicine", "Zebulon", "Quixote", *RESULT_TEXTS]
 
 
-def assert_nothing_readable(blob: bytes) -> None:
-    for secret in SECRETS:
+def assert_nothing_readable(blob: bytes, secrets: list[str] = SECRETS) -> None:
+    assert blob, "nothing to scan"
+    for secret in secrets:
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert secret.encode(encoding) not in blob, (secret, encoding)
         assert secret.lower().encode() not in blob.lower()
 
 
-def test_the_raw_database_and_wal_hold_no_name_birth_date_or_typed_text(tmp_path):
+def test_the_raw_database_wal_and_backups_hold_no_name_typed_text_or_result_text(tmp_path):
     store = open_store(settings(tmp_path))
-    sid = store.save_submission(patient())
+    sid = store.save_submission(patient(result=RESULT))
+    store.save_result(sid, {**RESULT, "rules_version": "r4"}, "r4")  # a rescore: sealed as well
     store.add_comment(sid, "dr.ruiz", COMMENT)
     store.audit("dr.ruiz", "view_submission", sid)
     assert (tmp_path / "screener.db-wal").exists()
     assert_nothing_readable(raw_files(tmp_path))  # while open: the data is still in the WAL
-    assert store.get_submission(sid).answers["patient.name"] == NAME  # and yet it reads back
+    store.backup(tmp_path / "backups" / "b1.db")
+    assert_nothing_readable((tmp_path / "backups" / "b1.db").read_bytes())
+    got = store.get_submission(sid)  # and yet it reads back
+    assert (got.answers["patient.name"], got.result["safety"], got.triage) == (
+        NAME, RESULT["safety"], "urgent")
+    assert store.list_page(None, None).rows[0].result["red_flags"][0]["text"] == RED_FLAG_TEXT
     store.close()  # checkpoints the WAL into the main file
     assert_nothing_readable(raw_files(tmp_path))
     with sqlite3.connect(tmp_path / "screener.db") as conn:
         dump = "\n".join(conn.iterdump())
+        clear = conn.execute("SELECT triage, red_flags_urgent, precautions, suggested, rules_version "
+                             "FROM results ORDER BY id").fetchall()
     for secret in SECRETS:
         assert secret not in dump
+    assert clear == [("urgent", 1, 1, " chronic_migraine ", "r3"),
+                     ("urgent", 1, 1, " chronic_migraine ", "r4")]
 
 
 def test_a_first_start_creates_a_private_key_file_and_says_where(tmp_path, caplog):
@@ -152,17 +181,20 @@ def test_bad_key_settings_are_refused_clearly(tmp_path, text, message):
 def test_rotation_moves_every_row_to_the_new_key_and_lookups_keep_working(tmp_path):
     old, fresh = new_key(), Key("k-new", os.urandom(32))
     store = open_store(settings(tmp_path, key_text(old)))
-    ids = [store.save_submission(patient()) for _ in range(3)]
+    ids = [store.save_submission(patient(result=RESULT if i else None)) for i in range(3)]
+    store.save_result(ids[2], {**RESULT, "triage": "review"}, "r4")
     store.add_comment(ids[0], "dr.ruiz", COMMENT)
-    before = store.list_submissions()
+    before, listed = store.list_submissions(), store.list_page(None, None)
     store.close()
     both = open_store(settings(tmp_path, key_text(fresh, old)))  # step 1: new key first, old kept
     assert len(both.visits_of(NAME, BIRTH)) == 3  # mixed keys mid-rotation still find the patient
-    assert rotate(both) == {"submissions": 3, "comments": 1}
-    assert rotate(both) == {"submissions": 0, "comments": 0}
+    assert rotate(both) == {"submissions": 3, "comments": 1, "results": 3}
+    assert rotate(both) == {"submissions": 0, "comments": 0, "results": 0}
     both.close()
     only_new = open_store(settings(tmp_path, key_text(fresh)))  # step 3: the old key is gone
     assert only_new.list_submissions() == before
+    assert only_new.list_page(None, None) == listed  # names and results of the list too
+    assert [r["result"] for r in only_new.results_of(ids[2])] == [RESULT, {**RESULT, "triage": "review"}]
     assert [s.id for s in only_new.visits_of(NAME.upper(), BIRTH)] == ids
     only_new.close()
     with pytest.raises(KeyMissing):
@@ -289,7 +321,7 @@ def test_a_rotation_killed_half_way_loses_nothing_and_can_be_run_again(tmp_path)
         in_use = dict(conn.exec_driver_sql("SELECT key_id, count(*) FROM submissions GROUP BY key_id").all())
     assert in_use == {fresh.id: 100, old.id: 150}  # one batch done, the rest not yet
     assert store.list_submissions() == before  # mixed keys: everything still reads back
-    assert rotate(store) == {"submissions": 150, "comments": 1}
+    assert rotate(store) == {"submissions": 150, "comments": 1, "results": 0}
     store.close()
     only_new = open_store(settings(tmp_path, key_text(fresh)))
     assert only_new.list_submissions() == before

@@ -191,6 +191,50 @@ def test_backup_then_restore_into_a_fresh_path_gives_back_every_submission(tmp_p
     again.close()
 
 
+def test_a_backup_is_private_from_its_first_byte_in_a_private_folder(tmp_path):
+    """Under a umask that would make files world-readable, a watcher polling the backup's path
+    while SQLite copies into it never sees it with any mode but 0600; its new folder is 0700."""
+    import stat
+    import threading
+
+    store = open_store(sqlite_settings(tmp_path))
+    for i in range(200):
+        store.save_submission(submission(f"Patient {i}", "x" * 4000, RESULT))
+    dest = tmp_path / "new" / "backups" / "b.db"
+    seen, done = set(), threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for path in (dest, dest.parent):
+                try:
+                    seen.add((path.name, stat.S_IMODE(os.stat(path).st_mode)))
+                except FileNotFoundError:
+                    pass
+
+    watcher = threading.Thread(target=watch)
+    old_umask = os.umask(0)
+    try:
+        watcher.start()
+        store.backup(dest)
+    finally:
+        done.set()
+        watcher.join()
+        os.umask(old_umask)
+        store.close()
+    assert ("b.db", 0o600) in seen and ("backups", 0o700) in seen
+    assert seen == {("b.db", 0o600), ("backups", 0o700)}
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600 and integrity(dest) == "ok"
+    old_umask = os.umask(0)
+    try:  # a restore's database file, and the copy of the replaced one, are private too
+        restore_file(dest, tmp_path / "restored" / "screener.db")
+        kept = restore_file(dest, tmp_path / "restored" / "screener.db", force=True)
+    finally:
+        os.umask(old_umask)
+    for file in (tmp_path / "restored" / "screener.db", kept):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+    assert stat.S_IMODE((tmp_path / "restored").stat().st_mode) == 0o700
+
+
 def test_restore_never_silently_replaces_data(tmp_path):
     settings = sqlite_settings(tmp_path)
     store = open_store(settings)

@@ -126,7 +126,7 @@ def test_login_opens_todays_list_and_is_audited(store):
     assert "Today's list" in headers(at)
     assert at.session_state[session.STAFF_KEY].username == "alice"
     table = at.dataframe[0].value
-    assert list(table["Name"]) == ["María José Peña"] and list(table["Language"]) == ["Spanish"]
+    assert list(table["Name"]) == ["María José Peña"] and list(table["Language"]) == ["ES"]
     assert ("alice", "login", "password") in actions(store)
     assert sid not in shown_text(at)  # ids are not shown or put in a URL
 

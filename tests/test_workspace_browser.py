@@ -110,7 +110,9 @@ def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa
     page.get_by_role("option", name="English").click()
     page.keyboard.press("Escape")
     page.get_by_text("4 submission(s) · 2 urgent · 4 not reviewed yet").wait_for(timeout=30_000)
-    page.get_by_text("Export these").click()
+    page.get_by_text("Export this list").click()
+    page.get_by_role("button", name="Prepare the files").click()
+    page.get_by_text("4 submission(s)", exact=True).wait_for(timeout=30_000)
     page.wait_for_timeout(500)
     _shot(page, "04-list-exports")
     import openpyxl
@@ -135,3 +137,51 @@ def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa
     assert exports == sorted([f"pdf:{maria}", f"json:{maria}", f"fhir:{maria}", "csv:list of 4",
                               "xlsx:list of 4", "fhir:list of 4", "pdf:list of 4"])
     assert (USERNAME, "view_submission", maria) in events and (USERNAME, "logoff", "button") in events
+
+
+def _log_in(page, app) -> None:
+    page.goto(app.url + "/staff")
+    page.get_by_role("textbox", name="Username").fill(USERNAME)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_list_is_live_and_fits_a_tablet(streamlit_app, chromium):  # noqa: F811
+    """Logged in on a tablet-size screen: every column of the list is visible without scrolling
+    sideways; a submission saved by another process appears without a reload, and an urgent one
+    is announced."""
+    env = streamlit_app.env
+    created = subprocess.run([sys.executable, "-m", "clinic", "create-user", USERNAME, "--password-stdin"],
+                             input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env,
+                             timeout=120, check=False)
+    assert created.returncode == 0, created.stderr
+    store = open_store(_settings(env))
+    try:
+        save(store, MIGRAINE_ES, minutes_ago(4))
+        save(store, BACK_EN, minutes_ago(9))
+        save(store, {**BACK_EN, "patient.name": "Carmen Contraindicada", "safety.toxin_allergy": "yes"},
+             minutes_ago(12))
+    finally:
+        store.close()
+    page = chromium.new_page(viewport={"width": 820, "height": 1180})
+    _log_in(page, streamlit_app)
+    page.get_by_text("3 submission(s) · 0 urgent · 3 not reviewed yet").wait_for(timeout=30_000)
+    page.get_by_text("Carmen Contraindicada").first.wait_for(timeout=10_000, state="attached")
+    page.wait_for_timeout(1500)
+    screenshot(page, artifacts("workspace-list") / "01-tablet-list.png")
+    grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
+    widths = grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1], f"the list scrolls sideways at 820 px: {widths}"
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    store = open_store(_settings(env))  # another process saves while the clinician looks
+    try:
+        save(store, {**URGENT_EN, "patient.name": "Lola Late"}, minutes_ago(0))
+    finally:
+        store.close()
+    page.get_by_text("New URGENT submission (1)").wait_for(timeout=10_000)
+    page.get_by_text("4 submission(s) · 1 urgent · 4 not reviewed yet").wait_for(timeout=10_000)
+    page.get_by_text("Lola Late").first.wait_for(timeout=10_000, state="attached")
+    assert page.evaluate("window.__sameDocument === true")  # no reload happened
+    page.wait_for_timeout(500)
+    screenshot(page, artifacts("workspace-list", clean=False) / "02-urgent-arrived.png")

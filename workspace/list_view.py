@@ -1,0 +1,151 @@
+"""What today's list shows per row, from the store's page of ``ListRow``s. Pure: no Streamlit.
+
+Per row: triage (a row with a contraindication is never a plain "Routine"), name, age, time,
+the red flags named (urgent first), the safety flags named (contraindications first), the
+indications suggested to discuss, and who reviewed it. ``st.dataframe`` shows every cell as
+text, so nothing a patient typed is read as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from questionnaire.answers import age_on
+from questionnaire.bank import Bank
+from storage.records import ListRow
+
+TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
+# Each triage text the list can show, with its label colour (Streamlit theme colours).
+TRIAGE_COLOURS = {"URGENT": "red", "Review": "orange", "Routine": "green", "Not scored": "gray",
+                  "Routine · CI": "orange", "Not scored · CI": "orange"}
+SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
+RED_ORDER = {"urgent": 0, "review": 1}
+SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
+SHORT_INDICATION = {
+    "cervical_dystonia": "dystonia",
+    "chronic_migraine": "chr. migraine",
+    "tension_type_headache": "tension-type",
+    "low_back_pain": "low back",
+    "myofascial_pain": "myofascial",
+}
+# A few words per flag, so that a row's flags fit a tablet's list (the detail page has the rest).
+SHORT_FLAG = {
+    "rf.airway_now": "Airway NOW", "rf.thunderclap": "Thunderclap", "rf.thunderclap_3m": "Thunderclap <3 mo",
+    "rf.fever_stiff_neck": "Fever+stiff neck", "rf.fever_headache": "Fever+headache",
+    "rf.neuro": "Neuro signs",
+    "rf.red_eye": "Red eye", "rf.new_after_50": "New after 50", "rf.recent_onset": "Recent onset",
+    "rf.pattern_change": "Pattern change", "rf.positional": "Positional", "rf.posture": "Postural",
+    "rf.provoked": "Cough/strain", "rf.pressure_signs": "Pressure signs", "rf.head_injury": "Head injury",
+    "rf.recent_head_injury": "Recent head injury", "rf.jaw_scalp": "Jaw/scalp",
+    "rf.jaw_claudication": "Jaw claudication",
+    "rf.scalp_tender": "Scalp tender", "rf.giant_cell_arteritis": "GCA?", "rf.cancer_immuno": "Cancer/immuno",
+    "rf.cancer": "Cancer", "rf.immunosuppressed": "Immunosuppressed", "rf.weight_loss": "Weight loss",
+    "rf.saddle": "Saddle numbness", "rf.bladder_bowel": "Bladder/bowel", "rf.leg_weakness": "Leg weakness",
+    "rf.both_legs": "Both legs", "rf.sexual_function": "Sexual function", "rf.back_fever": "Back pain+fever",
+    "rf.infection_risk": "Infection risk", "rf.trauma": "Trauma", "rf.spinal_infection": "Spinal infection?",
+    "rf.spinal_malignancy": "Spinal malignancy?", "rf.acute_dystonia": "Acute dystonia",
+    "rf.toxin_spread": "Toxin spread?", "rf.spread_voice": "Spread: voice",
+    "rf.spread_vision": "Spread: vision",
+    "rf.spread_weakness": "Spread: weakness", "rf.neck_recent_onset": "Neck onset <3 mo",
+    "rf.pregnancy_headache": "Pregnancy headache", "rf.anticoagulant_headache": "Anticoag.+headache",
+    "rf.anticoagulant_head_injury": "Anticoag.+head injury",
+    "safety.pregnant": "Pregnancy", "safety.postpartum_unknown": "Postpartum?",
+    "safety.neuromuscular": "Neuromuscular", "safety.toxin_allergy": "Toxin allergy",
+    "safety.milk_allergy": "Milk allergy", "safety.toxin_before": "Toxin before",
+    "safety.toxin_weeks": "Toxin <12 wk", "safety.blood_thinner": "Blood thinner",
+    "safety.swallow_breath": "Swallow/breath", "safety.skin_infection": "Skin infection",
+    "safety.antibiotic_injections": "Injected antibiotics", "safety.muscle_relaxant": "Muscle relaxant",
+    "safety.anticholinergic": "Anticholinergic", "toxin.prior_side_effects": "Prior side effects",
+}
+
+
+COLUMNS = ("Triage", "Time", "Name", "Age", "Language", "Warning signs", "Safety", "Suggested", "Reviewed")
+LANGUAGE_CODES = {"en": "EN", "es": "ES"}
+_CUT = re.compile(r" \(| in the last | in \d+ weeks|, or |: ")
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local midnight at the start of ``first`` to local midnight after ``last``, as aware times."""
+    tz = datetime.now().astimezone().tzinfo
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+def short_label(bank: Bank, flag: dict) -> str:
+    """A flag's name in a few words: "Thunderclap"; else its clinician label's first clause."""
+    flag_id = str(flag.get("id", ""))
+    if flag_id in SHORT_FLAG:
+        return SHORT_FLAG[flag_id]
+    try:
+        label = bank.label(flag_id)
+    except KeyError:
+        label = str(flag.get("text") or flag_id)
+    return _CUT.split(label, maxsplit=1)[0].strip() or flag_id
+
+
+def triage_text(row: ListRow) -> str:
+    shown = TRIAGE_TEXT.get(row.triage, TRIAGE_TEXT[None])
+    if row.contraindications and row.triage not in ("urgent", "review"):
+        return f"{shown} · CI"  # never a plain "Routine" row: a contraindication is listed
+    return shown
+
+
+def warning_signs(bank: Bank, row: ListRow) -> str:
+    flags = sorted((f for f in (row.result or {}).get("red_flags") or [] if isinstance(f, dict)),
+                   key=lambda f: RED_ORDER.get(f.get("level"), 2))
+    named = []
+    for f in flags:
+        name = short_label(bank, f)
+        name = f"!! {name}" if f.get("level") == "urgent" else name
+        named.append(f"{name} (unsure)" if f.get("answer") == "unsure" else name)
+    return "; ".join(named)
+
+
+def safety_flags(bank: Bank, row: ListRow) -> str:
+    flags = sorted((f for f in (row.result or {}).get("safety") or [] if isinstance(f, dict)),
+                   key=lambda f: SAFETY_ORDER.get(f.get("level"), 3))
+    return "; ".join(f"{SAFETY_MARK.get(f.get('level'), '')}: {short_label(bank, f)}" for f in flags)
+
+
+def suggestion_text(row: ListRow) -> str:
+    if row.triage is None:
+        return ""
+    return "; ".join(SHORT_INDICATION.get(i, i) for i in row.suggested) or "—"
+
+
+def age(row: ListRow) -> int | None:
+    try:
+        born = date.fromisoformat(row.birth_date)
+    except ValueError:
+        return None
+    return age_on(born, row.submitted_at.date())
+
+
+def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date: bool = False) -> list[dict]:
+    """One dict per row, in the page's order (the store's: urgent, review, routine; newest first)."""
+    shown = []
+    for row in rows:
+        when = row.submitted_at.astimezone()
+        shown.append({
+            "Triage": triage_text(row),
+            "Time": when.strftime("%d %b %H:%M" if with_date else "%H:%M"),
+            "Name": row.name,
+            "Age": age(row),
+            "Language": LANGUAGE_CODES.get(row.language, row.language),
+            "Warning signs": warning_signs(bank, row),
+            "Safety": safety_flags(bank, row),
+            "Suggested": suggestion_text(row),
+            "Reviewed": "✓" if row.reviewed_by else "",
+        })
+    return shown
+
+
+def choice_label(row: ListRow) -> str:
+    """How a row is named in the picker: time, name, triage."""
+    when = row.submitted_at.astimezone().strftime("%H:%M")
+    return f"{when} · {row.name} · {triage_text(row)}"
+
+
+def summary_line(total: int, urgent: int, not_reviewed: int) -> str:
+    return f"{total} submission(s) · {urgent} urgent · {not_reviewed} not reviewed yet"
