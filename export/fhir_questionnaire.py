@@ -121,7 +121,7 @@ def _options(item: Item, bank: Bank) -> list[dict]:
     for code, texts in pairs:
         coding = {"system": answer_system(item.id), "code": code} | translated(texts, "display")
         option = {"valueCoding": coding}
-        if code == item.exclusive:
+        if code in item.exclusive:
             option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
         options.append(option)
     return options

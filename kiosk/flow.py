@@ -49,7 +49,7 @@ class Visit:
 def shown_items(bank: Bank, answers: dict, section: str) -> tuple[Item, ...]:
     """The items of ``section`` asked with ``answers`` and drawn on screen (not the language)."""
     return tuple(i for i in bank.in_section(section)
-                 if i.widget != "language" and bank.is_asked(i, answers))
+                 if i.widget != "language" and bank.is_asked(i, answers, date.today()))
 
 
 def section_screens(bank: Bank, answers: dict) -> list[str]:
@@ -102,7 +102,7 @@ def record(bank: Bank, answers: dict, item_id: str, value: object) -> dict:
         updated.pop(item_id, None)
     else:
         updated[item_id] = value
-    return bank.prune(updated)
+    return bank.prune(updated, date.today())
 
 
 def valid_answers(bank: Bank, answers: dict, today: date) -> dict:

@@ -73,13 +73,14 @@ class Renderer:
     def _choice(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, value)
-        st.radio(item.text[self.lang], item.codes, index=None, format_func=self._option_text(item), key=key,
+        st.radio(item.text[self.lang], item.offered_codes, index=None, format_func=self._option_text(item),
+                 key=key,
                  label_visibility="collapsed", on_change=self._on_change(item.id, key))
 
     def _multi(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, list(value) if isinstance(value, list) else None)
-        st.pills(item.text[self.lang], item.codes, selection_mode="multi",
+        st.pills(item.text[self.lang], item.offered_codes, selection_mode="multi",
                  format_func=self._option_text(item), key=key, label_visibility="collapsed",
                  on_change=self._on_change(item.id, key, _as_list))
 
@@ -127,7 +128,7 @@ class Renderer:
         from streamlit_image_coordinates import streamlit_image_coordinates
 
         chosen = list(value) if isinstance(value, list) else []
-        codes, name = item.codes, self._option_text(item)
+        codes, name = item.offered_codes, self._option_text(item)
         key, tap_key = widget_key(self.token, item.id), widget_key(self.token, item.id, "tap")
         _prefill(key, chosen or None)
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from questionnaire.bank import Bank, Item
-from questionnaire.conditions import Test
+from questionnaire.conditions import _ISO_DATE, MAX_AGE, Test, age_on
 
-MAX_AGE = 120
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+__all__ = ["MAX_AGE", "InvalidAnswers", "Problem", "age_on", "check_answers", "check_value", "require_valid"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ class InvalidAnswers(ValueError):
         self.problems = problems
         self.items = [p.item for p in problems]
         super().__init__("; ".join(p.describe(bank) for p in problems))
-
-
-def age_on(birth: date, on: date) -> int:
-    """Whole years from ``birth`` to ``on``."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _is_int(value: object) -> bool:
@@ -91,8 +85,9 @@ def _multi_check(item: Item) -> Check:
             return Problem(item.id, "not_an_option")
         if len(set(value)) != len(value):
             return Problem(item.id, "duplicate_choice")
-        if item.exclusive and item.exclusive in value and len(value) > 1:
-            none = item.option(item.exclusive)
+        alone = next((c for c in item.exclusive if c in value), None)
+        if alone is not None and len(value) > 1:
+            none = item.option(alone)
             names = {f"none_{lang}": text for lang, text in none.text.items()}
             return Problem(item.id, "exclusive_choice", names)
         return None
@@ -162,7 +157,7 @@ def _plan(bank: Bank) -> Plan:
 
 def _check_one(item_id: str, entry: tuple, answers: Mapping[str, object], as_of: date) -> Problem | None:
     _, asked, _, check = entry
-    if asked is not None and not asked(answers):
+    if asked is not None and not asked(answers, as_of):
         return Problem(item_id, "not_asked")
     value = answers[item_id]
     return Problem(item_id, "null") if value is None else check(value, as_of)
@@ -190,7 +185,7 @@ def _given(plan: Plan, answers: dict, as_of: date, only: set[str] | None) -> lis
         if only is not None and item_id not in only:
             continue
         position, asked, options, check = entry
-        if asked is not None and not asked(answers):
+        if asked is not None and not asked(answers, as_of):
             problem = Problem(item_id, "not_asked")
         elif value is None:
             problem = Problem(item_id, "null")
@@ -220,7 +215,7 @@ def _complete(bank: Bank, plan: Plan, answers: dict, as_of: date, only: set[str]
             problem = _check_one(item.id, plan[item.id], answers, as_of)
             if problem:
                 problems.append(problem)
-        elif not item.optional and bank.is_asked(item, answers):
+        elif not item.optional and bank.is_asked(item, answers, as_of):
             problems.append(Problem(item.id, "required"))
     return problems
 

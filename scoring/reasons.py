@@ -10,6 +10,7 @@ Three kinds, in this order for every indication:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import NamedTuple
 
 from questionnaire.bank import Bank
@@ -57,11 +58,12 @@ def uncertain(bank: Bank, a: Answers, read: tuple[str, ...]) -> list[Reason]:
     """The asked items the rules read that were answered "unsure" or left unanswered."""
     unsure, missing = [], []
     asked = bank.asked_tests  # item id -> (item, compiled asked-when or None), as bank.is_asked
+    # (the date only matters for age-gated items; none of those is read here)
     for i in read:
         value = a.get(i)
         if value == UNSURE:
             unsure.append(i)
-        elif value is None and ((test := asked[i][1]) is None or test(a)):
+        elif value is None and ((test := asked[i][1]) is None or test(a, date.today())):
             missing.append(i)
     out = []
     if unsure:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401  (fixtures)
@@ -187,7 +188,7 @@ def test_screens_fit_the_tablet(streamlit_app, chromium, viewport):  # noqa: F81
 def test_urgent_instruction_shows_at_once(streamlit_app, chromium):  # noqa: F811
     shots = artifacts("kiosk", clean=False)
     answers = BANK.prune({**PATIENT_ES, "neck.pulls": "no", "back.pain": "no", "pain.regions": ["head"],
-                          "rf.thunderclap": "yes"})
+                          "rf.thunderclap": "yes"}, date.today())
     page = chromium.new_page(viewport=TABLET)
     page.goto(streamlit_app.url)
     settle(page)

@@ -30,7 +30,7 @@ def walk(bank, answers):
         for _ in range(4):
             shown = flow.shown_items(bank, visit.answers, visit.screen)
             typed = {i.id: answers[i.id] for i in shown if i.id in answers}
-            visit.answers = bank.prune({**visit.answers, **typed})
+            visit.answers = bank.prune({**visit.answers, **typed}, AS_OF)
         assert flow.go_next(bank, visit, AS_OF), visit.problems
     return seen, visit
 
@@ -43,7 +43,7 @@ def test_every_section_in_bank_order(bank):
 
 
 def test_no_headaches_never_meets_a_headache_item(bank):
-    answers = bank.prune({**PATIENT_EN, "ha.any": "no"})
+    answers = bank.prune({**PATIENT_EN, "ha.any": "no"}, AS_OF)
     visit = flow.Visit(last_activity=0.0, answers=answers, screen="headaches")
     shown = {i.id for i in flow.shown_items(bank, answers, "headaches")}
     assert shown == {"ha.any"}
@@ -58,14 +58,14 @@ def test_no_headaches_never_meets_a_headache_item(bank):
     ({"back.pain": "no", "pain.regions": ["head"]}, {"back.months", "rf.saddle", "rf.back_fever"}),
 ])
 def test_answers_of_hidden_items_are_dropped(bank, change, dropped):
-    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["simple"]})
+    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["simple"]}, AS_OF)
     assert dropped <= set(before)
     item, value = next(iter(change.items()))
     after = before
     for item, value in change.items():
         after = flow.record(bank, after, item, value)
     assert not dropped & set(after)
-    assert all(bank.is_asked(k, after) for k in after)
+    assert all(bank.is_asked(k, after, AS_OF) for k in after)
 
 
 def test_failed_next_keeps_every_answer_and_names_the_fields(bank):
@@ -117,14 +117,14 @@ def test_section_without_asked_items_is_skipped(bank):
 
 
 def test_change_from_review_returns_to_review_or_to_newly_asked_items(bank):
-    answers = bank.prune({**PATIENT_EN, "ha.any": "no"})
+    answers = bank.prune({**PATIENT_EN, "ha.any": "no"}, AS_OF)
     visit = flow.Visit(last_activity=0.0, answers=answers, screen=flow.REVIEW)
     flow.go_change(visit, "headaches")
     visit.answers = flow.record(bank, visit.answers, "ha.any", "yes")
     assert not flow.go_next(bank, visit, AS_OF)  # the headache questions are now asked
     assert visit.screen == "headaches" and "ha.days" in visit.problems
     headache = {k: v for k, v in PATIENT_EN.items() if k in HEADACHE_ITEMS}
-    visit.answers = bank.prune({**visit.answers, **headache})
+    visit.answers = bank.prune({**visit.answers, **headache}, AS_OF)
     assert flow.go_next(bank, visit, AS_OF)
     assert visit.screen == flow.REVIEW and not visit.return_to_review
 

@@ -99,8 +99,8 @@ def test_complete_asks_for_every_asked_required_item(bank):
 @pytest.mark.parametrize(("answers", "asked"), [
     ({"ha.any": "yes"}, True), ({"ha.any": "unsure"}, True), ({"ha.any": "no"}, False), ({}, False)])
 def test_headache_red_flags_open_on_yes_and_unsure(bank, answers, asked):
-    assert bank.is_asked("rf.new_after_50", answers) is asked
-    assert bank.is_asked("ha.days", answers) is (answers.get("ha.any") == "yes")
+    assert bank.is_asked("rf.new_after_50", answers, AS_OF) is asked
+    assert bank.is_asked("ha.days", answers, AS_OF) is (answers.get("ha.any") == "yes")
 
 
 @pytest.mark.parametrize(("answers", "asked"), [
@@ -110,18 +110,18 @@ def test_headache_red_flags_open_on_yes_and_unsure(bank, answers, asked):
     ({"back.pain": "no", "pain.regions": ["lower_back"]}, True),
     ({"back.pain": "no", "pain.regions": ["upper_back", "neck"]}, False), ({}, False)])
 def test_low_back_gate(bank, answers, asked):
-    assert bank.is_asked("rf.saddle", answers) is asked
+    assert bank.is_asked("rf.saddle", answers, AS_OF) is asked
 
 
 def test_prune_drops_answers_of_sections_that_became_hidden(bank):
     answers = {"ha.any": "no", "ha.days": 20, "ha.med_days": 3, "ha.med_types": ["simple"],
                "rf.new_after_50": "no", "back.pain": "no", "patient.name": "A"}
-    assert bank.prune(answers) == {"ha.any": "no", "back.pain": "no", "patient.name": "A"}
+    assert bank.prune(answers, AS_OF) == {"ha.any": "no", "back.pain": "no", "patient.name": "A"}
 
 
 def test_prune_follows_chains(bank):
     answers = {"back.pain": "no", "back.spasms": "yes", "back.spasm_days": 3}
-    assert bank.prune(answers) == {"back.pain": "no"}
+    assert bank.prune(answers, AS_OF) == {"back.pain": "no"}
 
 
 @pytest.mark.parametrize(("born", "on", "age"), [

@@ -67,7 +67,8 @@ def _mutations(doc: dict, data) -> tuple[dict, str]:
         bad["zz.not_in_bank"] = "yes"
         return bad, "zz.not_in_bank"
     if kind == "unasked":
-        unasked = [i for i in BANK.items if not BANK.is_asked(i, doc) and i.type in ("yn", "nrs", "int")]
+        unasked = [i for i in BANK.items
+                   if not BANK.is_asked(i, doc, AS_OF) and i.type in ("yn", "nrs", "int")]
         assume(unasked)
         item = data.draw(st.sampled_from(unasked))
         bad[item.id] = "no" if item.type == "yn" else item.minimum
@@ -95,7 +96,7 @@ def _mutations(doc: dict, data) -> tuple[dict, str]:
         item = BANK.item(data.draw(st.sampled_from(multis)))
         choices = [[], [doc[item.id][0]] * 2, [*doc[item.id], "not_a_code"]]
         if item.exclusive:
-            choices.append([item.exclusive, next(c for c in item.codes if c != item.exclusive)])
+            choices.append([item.exclusive[0], next(c for c in item.codes if c not in item.exclusive)])
         bad[item.id] = data.draw(st.sampled_from(choices))
         return bad, item.id
     if kind == "text":
@@ -133,7 +134,7 @@ def test_an_urgent_red_flag_from_no_to_yes_never_lowers_triage(doc, data):
 
 def _unsure_to(doc: dict, item: str, answer: str) -> dict:
     """Change one answer, then drop answers no longer asked (all else equal, as far as valid)."""
-    return BANK.prune({**doc, item: answer})
+    return BANK.prune({**doc, item: answer}, AS_OF)
 
 
 @given(DOCS, st.data())
@@ -204,10 +205,10 @@ def test_every_red_flag_question_answered_yes_or_unsure_is_listed_first_in_table
 
 @given(DOCS, st.data())
 def test_safety_answers_never_change_a_match(doc, data):
-    safety_items = [i for i in BANK.items if i.section == "safety" and BANK.is_asked(i, doc)]
+    safety_items = [i for i in BANK.items if i.section == "safety" and BANK.is_asked(i, doc, AS_OF)]
     changed = dict(doc)
     for item in safety_items:
         if item.type in ("yn", "choice"):
             changed[item.id] = data.draw(st.sampled_from(item.codes))
-    changed = BANK.prune(changed)
+    changed = BANK.prune(changed, AS_OF)
     assert matches(score(changed, AS_OF)) == matches(score(doc, AS_OF))

@@ -141,7 +141,8 @@ def _own_words(sub: Submission) -> None:
 
 def _answers(sub: Submission) -> None:
     with st.expander("Every answer (clinician wording)", expanded=False):
-        st.dataframe(pd.DataFrame(views.answer_rows(load_bank(), sub.answers)), hide_index=True,
+        rows = views.answer_rows(load_bank(), sub.answers, sub.submitted_at.date())
+        st.dataframe(pd.DataFrame(rows), hide_index=True,
                      width="stretch", height=420)
 
 

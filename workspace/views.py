@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from export import summary
 from export.summary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, age, peg
 from questionnaire.bank import Bank, Item
 from storage.records import Submission
@@ -16,7 +17,6 @@ TRIAGE_BADGE = {"urgent": "URGENT", "review": "Review", "routine": "Routine", No
 TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
 MATCH_BADGE = {"strong": "●● strong", "possible": "●○ possible", "unlikely": "○○ unlikely"}
 EVIDENCE_BADGE = {"fda_approved": "FDA-approved", "off_label": "OFF-LABEL"}
-SUGGESTED = ("strong", "possible")
 TRIAGE_ORDER = {"urgent": 0, "review": 1, "routine": 2, None: 3}
 SHORT_NAMES = {
     "cervical_dystonia": "cervical dystonia",
@@ -42,10 +42,8 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def suggestions(result: dict | None) -> list[tuple[str, str]]:
-    """(indication id, match) at strong or possible, strongest first (the result's own order)."""
-    if not result:
-        return []
-    return [(i["id"], i["match"]) for i in result.get("indications", []) if i.get("match") in SUGGESTED]
+    """(indication id, match) of the indications suggested to discuss, in the result's order."""
+    return [(i["id"], i["match"]) for i in summary.grouped(result)["suggested"]]
 
 
 def suggestion_text(result: dict | None) -> str:
@@ -102,14 +100,14 @@ def answer_text(item: Item, value: object) -> str:
     return str(value)
 
 
-def answer_rows(bank: Bank, answers: dict) -> list[dict]:
+def answer_rows(bank: Bank, answers: dict, as_of: date) -> list[dict]:
     """Every answer, in bank order, in clinician wording; asked-but-unanswered items say so."""
     titles = {s.id: s.title["en"] for s in bank.sections}
     rows = []
     for item in bank.items:
         if item.id in answers:
             shown = answer_text(item, answers[item.id])
-        elif bank.is_asked(item, answers):
+        elif bank.is_asked(item, answers, as_of):
             shown = "(not answered)"
         else:
             continue
