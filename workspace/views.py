@@ -95,9 +95,14 @@ def answer_text(item: Item, value: object) -> str:
     if item.type == "choice":
         option = item.option(str(value))
         return option.label if option else str(value)
-    if item.type == "multi" and isinstance(value, list):
-        return "; ".join(o.label if (o := item.option(str(v))) else str(v) for v in value)
+    if item.type == "multi":  # a list; a stored v2 single code (safety.pregnant) is a string
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(o.label if (o := item.option(str(v))) else str(v) for v in values)
     return str(value)
+
+
+YN_WORDS = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+RETIRED_SECTION = "(v2 question, retired in v3)"
 
 
 def answer_rows(bank: Bank, answers: dict, as_of: date) -> list[dict]:
@@ -113,9 +118,10 @@ def answer_rows(bank: Bank, answers: dict, as_of: date) -> list[dict]:
             continue
         rows.append({"Section": titles.get(item.section, item.section), "Question": item.label,
                      "Answer": shown, "Item": item.id})
-    unknown = [k for k in answers if not bank.has(k)]
-    rows += [{"Section": "(not in this questionnaire version)", "Question": k,
-              "Answer": str(answers[k]), "Item": k} for k in unknown]
+    others = [k for k in answers if not bank.has(k)]
+    rows += [{"Section": RETIRED_SECTION if k in bank.retired else "(not in this questionnaire version)",
+              "Question": flag_label(bank, k), "Item": k,
+              "Answer": YN_WORDS.get(str(answers[k]), str(answers[k]))} for k in others]
     return rows
 
 
@@ -130,6 +136,35 @@ def flag_label(bank: Bank, flag_id: str) -> str:
         return bank.label(flag_id)
     except KeyError:
         return flag_id
+
+
+TRIAGE_HEADLINE = {
+    "urgent": "URGENT: the patient was sent to the front desk. Act before anything else.",
+    "review": "Review: read the warning signs and the safety flags before the consult and before any "
+              "injection.",
+}
+
+
+def triage_banner(result: dict | None) -> tuple[str, str]:
+    """(level, text) of the detail view's banner. It never says "no warning signs" while a red
+    flag is listed (an "unsure" answer is a warning sign to read), nor while a contraindication is."""
+    if result is None:
+        return "unscored", "Not scored yet: run `python -m clinic rescore`. The answers are below."
+    level = result.get("triage")
+    flags = result.get("red_flags", [])
+    contraindications = [f for f in result.get("safety", []) if f.get("level") == "contraindication"]
+    if level in TRIAGE_HEADLINE:
+        return level, TRIAGE_HEADLINE[level]
+    if not flags and not contraindications:
+        return "routine", "Routine: no warning signs."
+    said = []
+    if flags:
+        unsure = sum(f.get("answer") == "unsure" for f in flags)
+        said.append(f"{len(flags)} warning sign(s) listed"
+                    + (f", {unsure} answered unsure" if unsure else ""))
+    if contraindications:
+        said.append(f"{len(contraindications)} contraindication(s)")
+    return "review", f"Scored routine, but {' and '.join(said)}: read them below before the consult."
 
 
 def reason_rows(indication: dict) -> list[dict]:
