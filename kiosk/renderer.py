@@ -97,6 +97,14 @@ class Renderer:
         st.number_input(item.text[self.lang], value=None, step=1, format="%d", key=key,
                         label_visibility="collapsed", on_change=self._on_change(item.id, key, _as_int))
 
+    def _scale(self, item: Item, value: object) -> None:
+        """An int item shown as its labelled points (the PHQ-2/GAD-2 options)."""
+        key = widget_key(self.token, item.id)
+        _prefill(key, value)
+        st.radio(item.text[self.lang], tuple(p.value for p in item.scale), index=None, key=key,
+                 format_func=lambda v: item.point(v).text[self.lang], label_visibility="collapsed",
+                 on_change=self._on_change(item.id, key))
+
     def _text(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, value)
@@ -183,6 +191,8 @@ def answer_text(bank: Bank, ui: UiText, item: Item, value: object, language: str
         return item.option(str(value)).text[language]
     if item.type == "multi" and isinstance(value, list):
         return ", ".join(item.option(c).text[language] if item.option(c) else str(c) for c in value)
+    if item.scale and item.point(value):
+        return item.point(value).text[language]
     if item.type == "date":
         parts = _date_parts(value)
         if parts:

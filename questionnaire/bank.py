@@ -20,7 +20,7 @@ from questionnaire.conditions import Answers, Condition, Test, parse_condition
 LANGUAGES = ("en", "es")
 ANSWER_TYPES = ("yn", "int", "nrs", "choice", "multi", "text", "date")
 YN_CODES = ("yes", "no", "unsure")
-WIDGETS = ("default", "body_map", "language")
+WIDGETS = ("default", "body_map", "language", "scale")
 BANK_PATH = Path(__file__).with_name("bank.toml")
 
 
@@ -33,6 +33,15 @@ class Option:
     code: str
     text: Mapping[str, str]  # language -> patient wording
     label: str  # clinician wording, English
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    """One labelled value of an int item shown as options (PHQ-2/GAD-2: 0-3)."""
+
+    value: int
+    text: Mapping[str, str]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class Item:
     exclusive: tuple[str, ...] = ()  # multi codes that each stand alone ("none"; "no", "unsure", ...)
     hidden: tuple[str, ...] = ()  # stored codes still valid but never offered (v2 ``simple``)
     not_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # code -> codes it excludes
+    scale: tuple[ScalePoint, ...] = ()  # an int item shown as labelled options (widget "scale")
     readability_exception: str = ""  # the written reason a question may read harder than the aim
 
     @cached_property
@@ -73,6 +83,9 @@ class Item:
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
+
+    def point(self, value: object) -> ScalePoint | None:
+        return next((p for p in self.scale if p.value == value and not isinstance(value, bool)), None)
 
 
 @dataclass(frozen=True)
@@ -220,8 +233,21 @@ def _item(raw: dict, section_ids: set[str]) -> Item:
         multiline=raw.get("multiline", False), optional=raw.get("optional", False),
         when=when, widget=raw.get("widget", "default"), exclusive=_codes(raw, "exclusive", where),
         hidden=_codes(raw, "hidden", where), not_with=_not_with(raw, where),
-        readability_exception=raw.get("readability_exception", ""),
+        scale=_scale(raw, where, low, high), readability_exception=raw.get("readability_exception", ""),
     )
+
+
+def _scale(raw: dict, where: str, low: object, high: object) -> tuple[ScalePoint, ...]:
+    rows = raw.get("scale", [])
+    if bool(rows) != (raw.get("widget") == "scale"):
+        raise BankError(f"{where}: a 'scale' goes with widget = \"scale\" on an int item, and only there")
+    points = []
+    for row in rows:
+        texts = _text({"t": {lang: row.get(lang) for lang in LANGUAGES}}, "t", f"{where} scale point")
+        points.append(ScalePoint(row.get("value"), texts, row.get("label") or texts["en"]))
+    if rows and (raw.get("type") != "int" or [p.value for p in points] != list(range(low, high + 1))):
+        raise BankError(f"{where}: a scale needs one point per whole number from min to max, in order")
+    return tuple(points)
 
 
 def _not_with(raw: dict, where: str) -> dict[str, tuple[str, ...]]:

@@ -51,7 +51,7 @@ def set_widget(at, item, value, token) -> None:
         at.number_input(key=widget_key(token, item.id, "day")).set_value(day)
         at.number_input(key=widget_key(token, item.id, "year")).set_value(year)
         at.button_group(key=widget_key(token, item.id, "month")).set_value(month)
-    elif item.type == "choice":
+    elif item.type == "choice" or item.widget == "scale":
         at.radio(key=key).set_value(value)
     elif item.type in ("yn", "nrs", "multi"):
         at.button_group(key=key).set_value(value)

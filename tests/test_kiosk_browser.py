@@ -65,8 +65,8 @@ def answer(page, item, value, lang: str) -> None:
         for code in value:
             tap_button(here, text(code))
             settle(page)
-    elif item.type == "choice":
-        here.get_by_text(text(value), exact=True).click()
+    elif item.type == "choice" or item.widget == "scale":
+        here.get_by_text(item.point(value).text[lang] if item.scale else text(value), exact=True).click()
     else:
         field = here.locator("textarea" if item.multiline else "input").first
         field.fill(str(value))

@@ -15,8 +15,8 @@ from kiosk import bodymap, flow, idle
 from kiosk.ui_text import UI_TEXT_PATH, UiTextError, load_ui_text, parse_ui_text
 from questionnaire.answers import check_answers
 
-SECTIONS = ["about_you", "where_it_hurts", "neck", "headaches", "back", "muscle_knots", "warning_signs",
-            "safety"]
+SECTIONS = ["right_now", "about_you", "where_it_hurts", "neck", "headaches", "back", "muscle_knots",
+            "warning_signs", "mood", "safety"]
 
 
 def walk(bank, answers):
@@ -52,13 +52,13 @@ def test_no_headaches_never_meets_a_headache_item(bank):
 
 
 @pytest.mark.parametrize(("change", "dropped"), [
-    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.new_after_50"}),
+    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.posture", "ha.first_started"}),
     ({"ha.med_days": 0}, {"ha.med_types"}),
     ({"safety.toxin_before": "no"}, {"safety.toxin_weeks", "toxin.prior_for", "toxin.prior_side_effects"}),
     ({"back.pain": "no", "pain.regions": ["head"]}, {"back.months", "rf.saddle", "rf.back_fever"}),
 ])
 def test_answers_of_hidden_items_are_dropped(bank, change, dropped):
-    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["simple"]}, AS_OF)
+    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["nsaid"]}, AS_OF)
     assert dropped <= set(before)
     item, value = next(iter(change.items()))
     after = before
@@ -103,8 +103,15 @@ def test_back_and_next_are_inverse(bank):
 
 
 def test_progress_counts_sections(bank):
-    assert flow.step_of(bank, PATIENT_EN, "about_you") == (1, 8)
-    assert flow.step_of(bank, PATIENT_EN, "safety") == (8, 8)
+    assert flow.step_of(bank, PATIENT_EN, "right_now") == (1, 10)
+    assert flow.step_of(bank, PATIENT_EN, "about_you") == (2, 10)
+    assert flow.step_of(bank, PATIENT_EN, "safety") == (10, 10)
+
+
+@pytest.mark.parametrize("answers", [{}, {"patient.language": "es"}, {"ha.any": "no", "back.pain": "no"}])
+def test_the_airway_emergency_question_comes_right_after_the_language(bank, answers):
+    assert flow.next_screen(bank, answers, flow.LANGUAGE) == "right_now"
+    assert [i.id for i in flow.shown_items(bank, answers, "right_now")] == ["rf.airway_now"]
     assert flow.step_of(bank, PATIENT_EN, flow.REVIEW) is None
 
 

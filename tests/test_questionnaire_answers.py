@@ -93,13 +93,13 @@ def test_complete_asks_for_every_asked_required_item(bank):
     missing = {p.item for p in check_answers(bank, {"ha.any": "no"}, AS_OF, complete=True)}
     assert "ha.days" not in missing and "patient.name" in missing
     assert "visit.concern" not in missing  # optional
-    assert {"rf.new_after_50", "ha.days"}.isdisjoint(missing)
+    assert {"rf.posture", "ha.days"}.isdisjoint(missing)
 
 
 @pytest.mark.parametrize(("answers", "asked"), [
     ({"ha.any": "yes"}, True), ({"ha.any": "unsure"}, True), ({"ha.any": "no"}, False), ({}, False)])
 def test_headache_red_flags_open_on_yes_and_unsure(bank, answers, asked):
-    assert bank.is_asked("rf.new_after_50", answers, AS_OF) is asked
+    assert bank.is_asked("rf.posture", answers, AS_OF) is asked
     assert bank.is_asked("ha.days", answers, AS_OF) is (answers.get("ha.any") == "yes")
 
 
@@ -115,7 +115,7 @@ def test_low_back_gate(bank, answers, asked):
 
 def test_prune_drops_answers_of_sections_that_became_hidden(bank):
     answers = {"ha.any": "no", "ha.days": 20, "ha.med_days": 3, "ha.med_types": ["simple"],
-               "rf.new_after_50": "no", "back.pain": "no", "patient.name": "A"}
+               "rf.posture": "no", "back.pain": "no", "patient.name": "A"}
     assert bank.prune(answers, AS_OF) == {"ha.any": "no", "back.pain": "no", "patient.name": "A"}
 
 
