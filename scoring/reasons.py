@@ -54,7 +54,7 @@ def shortfall(level: Match, checks: Iterable[Check]) -> Reason | None:
     return Reason(f"Not {level._value_}: {text}", tuple(items))
 
 
-def uncertain(bank: Bank, a: Answers, read: tuple[str, ...]) -> list[Reason]:
+def uncertain(bank: Bank, a: Answers, as_of: date, read: tuple[str, ...]) -> list[Reason]:
     """The asked items the rules read that were answered "unsure" or left unanswered."""
     unsure, missing = [], []
     asked = bank.asked_tests  # item id -> (item, compiled asked-when or None), as bank.is_asked
