@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from questionnaire.answers import Problem, check_answers
+from questionnaire.answers import Problem, check_answers, normalise
 from questionnaire.bank import Bank, Item
 
 LANGUAGE = "language"
@@ -101,7 +101,7 @@ def record(bank: Bank, answers: dict, item_id: str, value: object) -> dict:
     if value is None or value == "" or value == []:
         updated.pop(item_id, None)
     else:
-        updated[item_id] = value
+        updated[item_id] = normalise(value) if isinstance(value, str) else value  # texts are stored NFC
     return bank.prune(updated, date.today())
 
 

@@ -245,3 +245,10 @@ def test_chosen_regions_are_painted():
     centre = (int(sum(xs) / len(xs)), int(sum(ys) / len(ys)))
     assert plain.getpixel(centre) != painted.getpixel(centre)
     assert painted.getpixel(centre) == (0xD1, 0x35, 0x2B)
+
+
+
+def test_typed_text_is_stored_in_nfc(bank):
+    typed = "Jose\u0301 Nun\u0303ez"  # é and ñ typed as letter + combining mark
+    stored = flow.record(bank, {}, "patient.name", typed)
+    assert stored["patient.name"] == "Jos\u00e9 Nu\u00f1ez" and len(stored["patient.name"]) == 10
