@@ -26,6 +26,7 @@ class KeyNumber(NamedTuple):
     label: str
     text: str  # NOT_ANSWERED when the patient gave no answer
     detail: str = ""  # a second, smaller line (names behind a count, the choice behind yes/no)
+    span: int = 1  # how many cells of the printed row it takes
 
 
 def _option_words(bank: Bank, item_id: str, value: object) -> str:
@@ -56,7 +57,7 @@ def _preventives(sub: Submission, bank: Bank) -> KeyNumber:
     classes = summary.preventive_classes(sub)
     names = _option_words(bank, "ha.preventives", codes)
     kinds = ", ".join(CLASS_WORDS.get(c, c) for c in classes) or "no class"
-    return KeyNumber("Preventive classes", str(len(classes)), f"{names} ({kinds})")
+    return KeyNumber("Preventive classes", str(len(classes)), f"{kinds}; tried: {names}", span=2)
 
 
 def _acute(sub: Submission, bank: Bank) -> KeyNumber:

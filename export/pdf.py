@@ -35,7 +35,6 @@ from export.pdf_layout import (
     PAGE_W,
     STYLES,
     TRIAGE_COLOURS,
-    UNSURE,
     Page,
     Style,
     new_pdf,
@@ -105,21 +104,12 @@ def _flag_list(page: Page, title: str, entries: list[tuple[str, str]], empty: st
         page.y += height + 0.4
 
 
-def red_flag_text(bank: Bank, flag: dict) -> str:
-    """A red flag in clinician words: its own ``text`` (v3), else the question's label (v2
-    results have no text); an "unsure" answer always says so."""
-    text = str(flag.get("text") or "").strip() or _label(bank, flag["id"])
-    unsure = flag.get("answer") == "unsure" and "unsure" not in text.casefold()
-    return text + (UNSURE if unsure else "")
-
-
 def _warnings(page: Page, sub: Submission) -> None:
     result = sub.result or {}
-    red = [(f["level"], red_flag_text(page.bank, f)) for f in result.get("red_flags", [])]
+    red = [(f["level"], summary.red_flag_words(page.bank, f)) for f in result.get("red_flags", [])]
     red.sort(key=lambda e: e[0] != "urgent")  # urgent first, each level in the result's order
     _flag_list(page, "Red flags", red, "None raised." if sub.result else "Not scored yet.")
-    safety = [(f["level"], summary.safety_line(_label(page.bank, f["id"]), f))
-              for f in summary.safety_in_order(result)]
+    safety = [(f["level"], summary.safety_words(page.bank, f)) for f in summary.safety_in_order(result)]
     _flag_list(page, "Safety before toxin", safety, "None raised." if sub.result else "Not scored yet.")
 
 
@@ -127,24 +117,23 @@ def _notes(page: Page, sub: Submission) -> None:
     notes = [("note", n.get("text") or _label(page.bank, n["id"]))
              for n in (sub.result or {}).get("notes", [])]
     if notes:
-        _flag_list(page, "Notes", notes, "None.")
+        _flag_list(page, "Notes", notes, "None.", max_lines=page.style.reason_lines + 1)
 
 
 # -- key numbers ----------------------------------------------------------------------------------
 
 def _key_numbers(page: Page, sub: Submission) -> None:
     page.heading("Key numbers (prior authorisation)")
-    numbers = keynumbers.key_numbers(sub, page.bank)
-    width = BODY_W / KEY_COLUMNS
+    unit = BODY_W / KEY_COLUMNS
     small = page.style.size - 1.5
     height = page.lh(small) * 3 + page.lh(10) + 1.0
     page.pdf.set_draw_color(200, 200, 200)
-    for start in range(0, len(numbers), KEY_COLUMNS):
+    for row in _rows(keynumbers.key_numbers(sub, page.bank)):
         if not page.fits(height):
             return
-        top = page.y
-        for n, number in enumerate(numbers[start:start + KEY_COLUMNS]):
-            x = MARGIN + n * width
+        top, x = page.y, MARGIN
+        for number in row:
+            width = unit * number.span
             page.pdf.rect(x + 0.4, top, width - 0.8, height)
             page.y = top
             page.lines(x + 0.8, width - 1.6, number.label, 1, size=small, colour=GREY)
@@ -153,7 +142,18 @@ def _key_numbers(page: Page, sub: Submission) -> None:
             page.y += page.lh(10)
             if number.detail:
                 page.lines(x + 0.8, width - 1.6, number.detail, 2, size=small, colour=GREY)
+            x += width
         page.y = top + height + 0.6
+
+
+def _rows(numbers: list[keynumbers.KeyNumber]) -> list[list[keynumbers.KeyNumber]]:
+    """The numbers packed into rows of KEY_COLUMNS cells, in order."""
+    rows: list[list[keynumbers.KeyNumber]] = [[]]
+    for number in numbers:
+        if sum(n.span for n in rows[-1]) + number.span > KEY_COLUMNS:
+            rows.append([])
+        rows[-1].append(number)
+    return rows
 
 
 # -- indications ----------------------------------------------------------------------------------
@@ -246,10 +246,10 @@ def _comments(page: Page, sub: Submission) -> None:
     page.heading("Clinician comments")
     for comment in sorted(sub.comments, key=lambda c: c.version, reverse=True):
         who = f"{comment.author}, {comment.written_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-        height = len(page.wrap(comment.text, BODY_W - 52, page.style.word_lines)) * page.lh()
+        height = len(page.wrap(comment.text, BODY_W - 60, page.style.word_lines)) * page.lh()
         if page.fits(height):
-            page.lines(MARGIN, 51, who, 1, size=page.style.size - 0.5, bold=True)
-            page.y += page.lines(MARGIN + 52, BODY_W - 52, comment.text, page.style.word_lines) + 0.4
+            page.lines(MARGIN, 59, who, 1, size=page.style.size - 1, colour=GREY)
+            page.y += page.lines(MARGIN + 60, BODY_W - 60, comment.text, page.style.word_lines) + 0.4
 
 
 def _footer(page: Page, sub: Submission) -> None:
@@ -259,9 +259,9 @@ def _footer(page: Page, sub: Submission) -> None:
     page.y += 0.8
     note = ("Screening aid, not a diagnosis. Suggestions describe answers to a questionnaire; "
             "the clinician decides.")
-    if AAN_2016_CURRENCY in str((sub.result or {}).get("indications", "")):
-        note += " " + AAN_2016_CURRENCY
-    page.y += page.lines(MARGIN, BODY_W, note, 1, size=7.0, bold=True)
+    page.y += page.lines(MARGIN, BODY_W, note, 1, size=7.5, bold=True)
+    if AAN_2016_CURRENCY in str((sub.result or {}).get("indications", "")):  # said once, here
+        page.y += page.lines(MARGIN, BODY_W, f"Evidence texts: {AAN_2016_CURRENCY}", 1, size=6.5)
     versions = (f"Questionnaire {sub.questionnaire_version} · result as scored by rules "
                 f"{sub.rules_version or 'none'} · submission {sub.id}")
     if page.trimmed or page.overflow:

@@ -20,7 +20,7 @@ FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 12.0
 BODY_W = PAGE_W - 2 * MARGIN
-FOOTER_TOP = PAGE_H - MARGIN - 11.0
+FOOTER_TOP = PAGE_H - MARGIN - 13.0
 ELLIPSIS = "…"
 UNSURE = " (answered unsure)"
 

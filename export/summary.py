@@ -112,14 +112,30 @@ def safety_in_order(result: dict | None) -> list[dict]:
     return sorted(flags, key=lambda f: SAFETY_ORDER.get(f.get("level"), len(SAFETY_ORDER)))
 
 
+def _label(bank, some_id: str) -> str:
+    try:
+        return bank.label(some_id)
+    except KeyError:
+        return some_id
+
+
+def red_flag_words(bank, flag: dict) -> str:
+    """A red flag in clinician words: its own ``text`` (v3), else the question's label (a v2
+    result has no text); an "unsure" answer always says so."""
+    text = str(flag.get("text") or "").strip() or _label(bank, flag["id"])
+    unsure = flag.get("answer") == "unsure" and "unsure" not in text.casefold()
+    return text + (" (answered unsure)" if unsure else "")
+
+
+def safety_words(bank, flag: dict) -> str:
+    return safety_line(_label(bank, flag["id"]), flag)
+
+
 def safety_line(label: str, flag: dict) -> str:
-    """"label: text", never the label twice when the text is only the label."""
+    """A safety flag in one line: its own text (which names what it is about), else its label;
+    never the label and then the label again as its text."""
     text = str(flag.get("text") or "").strip()
-    if not text or text.rstrip(".").casefold() == label.rstrip(".").casefold():
-        return label
-    if label.rstrip(".").casefold() in text.casefold():  # the text names it already
-        return text
-    return f"{label}: {text}"
+    return text or label
 
 
 # -- numbers --------------------------------------------------------------------------------------
