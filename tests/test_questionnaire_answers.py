@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from strategies import answers_documents, random_document
 
 from questionnaire.answers import InvalidAnswers, age_on, check_answers, require_valid, retired_conflicts
+from questionnaire.bank import load_bank
 
 AS_OF = date(2026, 11, 24)
 BASE = {"ha.any": "yes", "back.pain": "yes", "neck.pulls": "yes", "safety.toxin_before": "yes"}
@@ -344,3 +348,24 @@ def test_every_new_message_exists_in_both_languages(bank):
                  "retired_with_replacement"):
         for lang in ("en", "es"):
             assert bank.messages[code][lang].strip()
+
+
+# ---------------------------------------------------------------- the shared generator
+@settings(max_examples=150)
+@given(doc=answers_documents(load_bank(), AS_OF, skip=5))
+def test_generated_documents_are_valid_v3_documents(doc):
+    bank = load_bank()
+    assert check_answers(bank, doc, AS_OF) == []
+    assert not set(doc) & set(bank.retired)
+    types = set(doc.get("ha.med_types", []))
+    assert "simple" not in types or not {"paracetamol", "nsaid"} & types
+
+
+def test_random_documents_cover_the_v3_branches():
+    bank = load_bank()
+    docs = [random_document(bank, AS_OF, random.Random(seed), skip=0) for seed in range(300)]
+    assert all(check_answers(bank, d, AS_OF, complete=True) == [] for d in docs)
+    seen = {k for d in docs for k in d}
+    assert {"rf.jaw_claudication", "rf.spread_voice", "toxin.migraine_cycles", "mood.worry"} <= seen
+    assert any("simple" in d.get("ha.med_types", []) for d in docs)
+    assert any(len(d.get("safety.pregnant", [])) > 1 for d in docs)
