@@ -20,7 +20,8 @@ def test_rescore_reads_a_stored_v2_submission_under_v3_and_keeps_the_v2_result(t
     store = open_store(settings_for(tmp_path))
     sid = store.save_submission(NewSubmission(
         answers=V2_SUBMISSION, language="es", questionnaire_version="2026.11.24",
-        submitted_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC), result=V2_RESULT, rules_version="2026.11.24.1"))
+        submitted_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC), result=V2_RESULT,
+        rules_version="2026.11.24.1"))
     store.close()
     done = clinic("rescore", "--all", env=env_for(tmp_path))
     assert done.returncode == 0, done.stderr
