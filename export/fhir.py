@@ -110,7 +110,7 @@ def _items(sub: Submission, bank: Bank) -> list[dict]:
     retired = [k for k in sub.answers if not bank.has(k) and k in bank.retired]
     if retired:
         groups.append({"linkId": RETIRED_GROUP, "text": "Answers to v2 questions retired in v3",
-                       "item": [{"linkId": k, "text": bank.label(k),
+                       "item": [{"linkId": k, "text": bank.retired[k].label,
                                  "answer": _typed(None, sub.answers[k], bank, k)} for k in retired]})
     unlisted = [k for k in sub.answers if not bank.has(k) and k not in bank.retired]
     if unlisted:

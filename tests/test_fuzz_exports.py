@@ -170,8 +170,9 @@ QUOTED_TRIGGER = "'=already quoted"  # export/tabular.py now quotes a leading qu
                                   "[x](http://evil.example)", "'quoted", "'=already quoted", "''"])
 def test_known_attacks_in_the_name(name):
     """A few named attacks, each through every format (quick to read when one fails)."""
-    sub = submission({**BASE_ANSWERS, "patient.name": name}, score({**BASE_ANSWERS, "patient.name": name},
-                                                                   AS_OF).to_dict())
+    # scored without the name: the kiosk now refuses some of these (U+202E), but a stored name
+    # from before, or from an import, must still be exported exactly and safely
+    sub = submission({**BASE_ANSWERS, "patient.name": name}, score(BASE_ANSWERS, AS_OF).to_dict())
     assert jsondoc.from_json(jsondoc.to_json(sub)).answers["patient.name"] == name
     response = fhir.QuestionnaireResponse.model_validate_json(fhir.to_fhir_json(sub))
     assert fhir.answers_from_response(response, BANK)["patient.name"] == name

@@ -120,7 +120,7 @@ def answer_rows(bank: Bank, answers: dict, as_of: date) -> list[dict]:
                      "Answer": shown, "Item": item.id})
     others = [k for k in answers if not bank.has(k)]
     rows += [{"Section": RETIRED_SECTION if k in bank.retired else "(not in this questionnaire version)",
-              "Question": flag_label(bank, k), "Item": k,
+              "Question": bank.retired[k].label if k in bank.retired else k, "Item": k,
               "Answer": YN_WORDS.get(str(answers[k]), str(answers[k]))} for k in others]
     return rows
 
