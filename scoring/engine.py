@@ -85,7 +85,7 @@ def read_v3(bank: Bank, answers: object, as_of: date) -> tuple[dict, Upgraded]:
     doc = up.answers if up.answers is answers else dict(up.answers)
     problems = check_answers(bank, doc, as_of)
     if problems:
-        raise InvalidAnswers(name_as_written(problems, up.sources), bank)
+        raise InvalidAnswers(name_as_written(problems, up), bank)
     return doc, up  # type: ignore[return-value]
 
 

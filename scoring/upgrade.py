@@ -8,8 +8,9 @@ document (the same mapping comes back, with no sources and no notes). It uses th
 only for the age in the ``rf.jaw_scalp`` row. ``sources`` maps each v3 answer the upgrade wrote
 to the v2 id it was read from, so flags raised by it can say "from the v2 answer `rf.jaw_scalp`".
 A document that holds a retired id together with one of its v3 replacements is an
-``InvalidAnswers`` error naming both. A retired id whose value is not a yes/no answer is left as
-written, so the validation names it (an unknown or retired id) rather than a v3 id it never held.
+``InvalidAnswers`` error naming both (``questionnaire.answers.retired_conflicts``). A retired id
+whose value is not a yes/no answer is left as written, and its problem names that value, not a
+v3 id it never held.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from questionnaire.answers import InvalidAnswers, Problem
-from questionnaire.bank import Bank, load_bank
+from questionnaire.answers import InvalidAnswers, Problem, retired_conflicts
+from questionnaire.bank import load_bank
 from questionnaire.conditions import age
 
 YN = ("yes", "no", "unsure")
@@ -60,30 +61,6 @@ class Upgraded:
         return tuple(dict.fromkeys(self.sources.values()))
 
 
-@dataclass(frozen=True)
-class RetiredWithReplacement(Problem):
-    """A retired v2 id and one of its v3 replacements in one document: which answer counts is not
-    clear. Its own message (the bank's patient messages never meet a stored v2 document)."""
-
-    def text(self, bank: Bank, language: str = "en") -> str:
-        other = self.params["other"]
-        if self.code == "retired_with_replacement":
-            return f"a retired v2 question, given together with its v3 replacement {other}: keep one"
-        return f"a v3 question, given together with the retired v2 question it replaces ({other}): keep one"
-
-
-def _conflicts(doc: Mapping[str, object]) -> list[Problem]:
-    problems: list[Problem] = []
-    for retired, replacements in REPLACEMENTS.items():
-        if retired not in doc:
-            continue
-        for new in replacements:
-            if new in doc:
-                problems += [RetiredWithReplacement(retired, "retired_with_replacement", {"other": new}),
-                             RetiredWithReplacement(new, "replacement_with_retired", {"other": retired})]
-    return problems
-
-
 def _needs_upgrade(doc: Mapping[str, object]) -> bool:
     return isinstance(doc.get(PREGNANT), str) or any(k in doc for k in REPLACEMENTS)
 
@@ -97,9 +74,10 @@ def upgrade(answers: Mapping[str, object], as_of: date) -> Upgraded:
     """
     if not isinstance(answers, Mapping) or not _needs_upgrade(answers):
         return Upgraded(answers)
-    problems = _conflicts(answers)
+    bank = load_bank()
+    problems = retired_conflicts(bank, answers)  # the questionnaire's own check, both ids named
     if problems:
-        raise InvalidAnswers(problems, load_bank())
+        raise InvalidAnswers(problems, bank)
     doc = dict(answers)
     sources: dict[str, str] = {}
     notes: list[str] = []
@@ -151,12 +129,15 @@ def _pregnancy(doc: dict, notes: list[str]) -> bool:
     return value == "breastfeeding"
 
 
-def name_as_written(problems: list[Problem], sources: Mapping[str, str]) -> list[Problem]:
-    """Problems of upgraded answers named by the v2 id the document holds (each once)."""
+def name_as_written(problems: list[Problem], up: Upgraded) -> list[Problem]:
+    """Problems of upgraded answers named by the v2 id the document holds (each once); a retired id
+    left in place because its value is not a yes/no answer is named for that value."""
     out: list[Problem] = []
     for p in problems:
-        if p.item in sources:
-            p = Problem(sources[p.item], p.code, p.params)
+        if p.item in up.sources:
+            p = Problem(up.sources[p.item], p.code, p.params)
+        elif p.item in REPLACEMENTS and p.item in up.answers and p.code == "retired":
+            p = Problem(p.item, "null" if up.answers[p.item] is None else "not_an_option")
         if p not in out:
             out.append(p)
     return out

@@ -90,7 +90,8 @@ def test_jsonl_all_valid_exits_0_and_handles_crlf_and_a_last_line_without_newlin
 
 def test_jsonl_splits_on_newline_only():
     """U+2028 and U+2029 may sit raw inside a JSON string; they do not end a line."""
-    doc = {"patient.name": "Ana\u2028María", "visit.concern": "dolor\u2029 fuerte"}
+    # (both in a multi-line text: the bank refuses line separators in one-line answers)
+    doc = {"visit.concern": "dolor\u2028 muy\u2029 fuerte", "meds.list": "a\u2028b"}
     proc = scoring("--jsonl", "-", *AS_OF, stdin=line(doc) + line(doc))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(b"\n") == 2

@@ -168,7 +168,7 @@ def test_score_batch_keeps_line_numbers_and_order():
 RECORDED = {
     "2026.11.24": "d162bc2f1dc170c6",
     "2026.11.24.1": "2c4fec4ba8eaed6c",
-    "2026.12.01": "9e031dd4802474e5",
+    "2026.12.01": "8fbcf57b8f06d8f9",
 }
 V2_VERSIONS = ("2026.11.24", "2026.11.24.1")  # every rules version of clinical contract version 2
 
