@@ -11,6 +11,7 @@ from strategies import answers_documents, random_document
 
 from questionnaire.answers import InvalidAnswers, age_on, check_answers, require_valid, retired_conflicts
 from questionnaire.bank import load_bank
+from questionnaire.conditions import parse_condition
 
 AS_OF = date(2026, 11, 24)
 BASE = {"ha.any": "yes", "back.pain": "yes", "neck.pulls": "yes", "safety.toxin_before": "yes"}
@@ -369,3 +370,47 @@ def test_random_documents_cover_the_v3_branches():
     assert {"rf.jaw_claudication", "rf.spread_voice", "toxin.migraine_cycles", "mood.worry"} <= seen
     assert any("simple" in d.get("ha.med_types", []) for d in docs)
     assert any(len(d.get("safety.pregnant", [])) > 1 for d in docs)
+
+
+# ---------------------------------------------------------------- conditions
+AGE_50 = parse_condition({"age_min": 50}, "test")
+
+
+@pytest.mark.parametrize(("answers", "as_of", "holds"), [
+    ({"patient.birth_date": "1976-11-24"}, AS_OF, True),  # the 50th birthday
+    ({"patient.birth_date": "1976-11-25"}, AS_OF, False),  # the day before it
+    ({"patient.birth_date": "1976-02-29"}, date(2026, 2, 28), False),  # leap-day birthday
+    ({"patient.birth_date": "1976-02-29"}, date(2026, 3, 1), True),
+    ({"patient.birth_date": "1906-11-24"}, AS_OF, True),  # 120 years old: still a valid age
+    ({"patient.birth_date": "1950-01-01"}, AS_OF, True),
+    ({}, AS_OF, False),  # unanswered
+    ({"patient.birth_date": None}, AS_OF, False),
+    ({"patient.birth_date": "1950-02-30"}, AS_OF, False),  # not a date
+    ({"patient.birth_date": "01/01/1950"}, AS_OF, False),
+    ({"patient.birth_date": 1950}, AS_OF, False),
+    ({"patient.birth_date": "2030-01-01"}, AS_OF, False),  # after the scoring date
+    ({"patient.birth_date": "1900-01-01"}, AS_OF, False),  # an age above 120
+])
+def test_age_condition(answers, as_of, holds):
+    assert AGE_50.holds(answers, {}, as_of) is holds
+    assert AGE_50.compile({})(answers, as_of) is holds
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_compiled_tests_agree_with_holds_on_any_scoring_date(bank, seed):
+    rng = random.Random(seed)
+    as_of = date(2020, 1, 1) + (date(2030, 1, 1) - date(2020, 1, 1)) * rng.random()
+    doc = random_document(bank, AS_OF, rng, skip=20)
+    for item_id, (item, test) in bank.asked_tests.items():
+        if test is not None:
+            assert test(doc, as_of) is item.when.holds(doc, bank.gates, as_of), item_id
+
+
+def test_the_scoring_date_changes_what_is_asked(bank):
+    doc = {"patient.birth_date": "1976-06-15"}
+    assert not bank.is_asked("rf.scalp_tender", doc, date(2026, 6, 14))
+    assert bank.is_asked("rf.scalp_tender", doc, date(2026, 6, 15))
+    asked = {i.id for i in bank.asked_items(doc, date(2026, 6, 15))}
+    assert {"rf.jaw_claudication", "rf.scalp_tender"} <= asked
+    kept = bank.prune({**doc, "rf.scalp_tender": "yes"}, date(2026, 6, 14))
+    assert kept == doc
