@@ -39,8 +39,13 @@ def test_every_valid_document_scores(doc):
     out = result.to_dict()
     assert json.loads(json.dumps(out, ensure_ascii=False)) == out
     assert sorted(i["id"] for i in out["indications"]) == sorted(INDICATION_ORDER)
-    ranks = [i.match.rank for i in result.indications]
-    assert ranks == sorted(ranks)
+    # suggested first, then the other strong or possible ones, then unlikely; strongest first in each
+    groups = [(0 if i.suggested else 2 if i.match is Match.UNLIKELY else 1, i.match.rank)
+              for i in result.indications]
+    assert groups == sorted(groups)
+    for i in result.indications:
+        recommended = i.evidence_direction != "probably_ineffective"
+        assert i.suggested is (i.match is not Match.UNLIKELY and recommended)
     assert result.triage in Triage
     if any(f.answer == "yes" and f.level is Triage.URGENT for f in result.red_flags):
         assert result.triage is Triage.URGENT
