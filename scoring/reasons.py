@@ -58,12 +58,11 @@ def uncertain(bank: Bank, a: Answers, as_of: date, read: tuple[str, ...]) -> lis
     """The asked items the rules read that were answered "unsure" or left unanswered."""
     unsure, missing = [], []
     asked = bank.asked_tests  # item id -> (item, compiled asked-when or None), as bank.is_asked
-    # (the date only matters for age-gated items; none of those is read here)
     for i in read:
         value = a.get(i)
         if value == UNSURE:
             unsure.append(i)
-        elif value is None and ((test := asked[i][1]) is None or test(a, date.today())):
+        elif value is None and ((test := asked[i][1]) is None or test(a, as_of)):
             missing.append(i)
     out = []
     if unsure:

@@ -59,6 +59,14 @@ def test_rule_modules_open_no_files(path):
     assert not calls & {"open", "print", "input", "exec", "eval"}
 
 
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name not in COMMAND_LINE], ids=lambda p: p.name)
+def test_rule_modules_never_read_the_clock(path):
+    """The scoring date is an argument (a stored submission is scored on its visit date)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    clock = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} & {"today", "now", "utcnow"}
+    assert not clock, f"{path.name} reads the clock: {clock}"
+
+
 LEVEL_WORDS = {"strong", "possible", "unlikely", "urgent", "review", "routine", "contraindication",
                "precaution", "clarify", "fda_approved", "off_label", "effective", "possibly_effective",
                "probably_ineffective", "insufficient"}
@@ -168,7 +176,7 @@ def test_score_batch_keeps_line_numbers_and_order():
 RECORDED = {
     "2026.11.24": "d162bc2f1dc170c6",
     "2026.11.24.1": "2c4fec4ba8eaed6c",
-    "2026.12.01": "8fbcf57b8f06d8f9",
+    "2026.12.01": "6eb270344c201167",
 }
 V2_VERSIONS = ("2026.11.24", "2026.11.24.1")  # every rules version of clinical contract version 2
 
