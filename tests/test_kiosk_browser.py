@@ -98,8 +98,9 @@ def walk(page, answers: dict, shots, tag: str) -> None:
     screenshot(page, shots / f"{tag}-00-language.png")
     tap_button(page, UI("choose_english" if lang == "en" else "choose_spanish", lang))
     settle(page)
-    for n, section in enumerate(flow.section_screens(BANK, answers), start=1):
-        page.get_by_text(UI("progress", lang, step=n, total=8)).wait_for()
+    screens = flow.section_screens(BANK, answers)
+    for n, section in enumerate(screens, start=1):
+        page.get_by_text(UI("progress", lang, step=n, total=len(screens))).wait_for()
         fill_screen(page, section, answers, lang)
         screenshot(page, shots / f"{tag}-{n:02d}-{section}.png")
         tap_button(page, UI("next" if section != "safety" else "review", lang))
@@ -107,11 +108,11 @@ def walk(page, answers: dict, shots, tag: str) -> None:
     page.get_by_text(UI("review_title", lang)).wait_for()
     # The patient's own text is shown exactly as typed: never read as Markdown or HTML.
     page.get_by_text(answers["patient.name"], exact=True).wait_for()
-    screenshot(page, shots / f"{tag}-09-review.png")
+    screenshot(page, shots / f"{tag}-{len(screens) + 1:02d}-review.png")
     tap_button(page, UI("submit", lang))
     settle(page)
     page.get_by_text(UI("thanks_title", lang)).wait_for()
-    screenshot(page, shots / f"{tag}-10-thanks.png")
+    screenshot(page, shots / f"{tag}-{len(screens) + 2:02d}-thanks.png")
 
 
 def assert_fits(page) -> None:
