@@ -72,12 +72,12 @@ class Item:
         """Every valid code, the hidden (stored, never offered) ones included."""
         return YN_CODES if self.type == "yn" else tuple(o.code for o in self.options)
 
-    @cached_property
+    @property
     def offered(self) -> tuple[Option, ...]:
         """The options a renderer shows: every option but the hidden ones."""
         return tuple(o for o in self.options if o.code not in self.hidden)
 
-    @cached_property
+    @property
     def offered_codes(self) -> tuple[str, ...]:
         return YN_CODES if self.type == "yn" else tuple(o.code for o in self.offered)
 
