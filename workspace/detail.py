@@ -57,10 +57,12 @@ def _red_flags(result: dict) -> None:
         st.caption("None reported.")
     for flag in flags:
         box = st.error if flag.get("level") == "urgent" else st.warning
-        unsure = " (answered unsure: a warning sign to read)" if flag.get("answer") == "unsure" else ""
-        label = md(views.flag_label(bank, flag["id"]) + unsure)
-        text = f"  \n{md(flag['text'])}" if flag.get("text") else ""
-        box(f"**{md(flag.get('level', '').upper())}** · {label}{text}  \n`{' '.join(flag.get('items', []))}`")
+        words = flag.get("text") or views.flag_label(bank, flag["id"])  # its own text (v3), else the label
+        if flag.get("answer") == "unsure" and "unsure" not in words.casefold():
+            words += " (answered unsure: a warning sign to read)"
+        items = [i for i in flag.get("items", []) if i != flag["id"]]
+        ids = " ".join([flag["id"], *items])
+        box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n`{ids}`")
 
 
 def _indication(ind: dict) -> None:
@@ -118,10 +120,9 @@ def _notes(result: dict) -> None:
 def _numbers(sub: Submission) -> None:
     st.subheader("Key numbers")
     numbers = keynumbers.key_numbers(sub, load_bank())
-    for row_start in range(0, len(numbers), 3):
-        columns = st.columns(3)
-        for column, number in zip(columns, numbers[row_start:row_start + 3], strict=False):
-            column.metric(number.label, number.text, help=number.detail or None)
+    rows = [{"Number": n.label, "Value": f"{n.text} · {n.detail}" if n.detail else n.text} for n in numbers]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 3,
+                 column_config={"Number": st.column_config.TextColumn(width="small")})
     parts = [sub.answers.get(k) for k in ("peg.pain", "peg.enjoyment", "peg.activity")]
     if summary.peg(sub) is not None:
         st.caption(f"PEG = mean of pain {parts[0]}, enjoyment {parts[1]}, activity {parts[2]} "
