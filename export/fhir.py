@@ -152,18 +152,12 @@ def _scores(sub: Submission) -> list[dict]:
 
 def _flag_note(sub: Submission, bank: Bank) -> list[str]:
     result = sub.result or {}
-    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']}): {f.get('text') or _label(bank, f['id'])}"
+    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']}): {summary.red_flag_words(bank, f)}"
              for f in result.get("red_flags", [])]
-    flags += [f"safety {f['id']} ({f['level']}): {summary.safety_line(_label(bank, f['id']), f)}"
+    flags += [f"safety {f['id']} ({f['level']}): {summary.safety_words(bank, f)}"
               for f in summary.safety_in_order(result)]
     return flags + [f"note {n['id']}" for n in result.get("notes", [])]
 
-
-def _label(bank: Bank, some_id: str) -> str:
-    try:
-        return bank.label(some_id)
-    except KeyError:
-        return some_id
 
 
 def risk_assessment(sub: Submission, bank: Bank | None = None) -> dict:

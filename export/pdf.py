@@ -47,12 +47,6 @@ __all__ = ["STYLES", "choose_style", "to_pdf"]
 KEY_COLUMNS = 6
 
 
-def _label(bank: Bank, some_id: str) -> str:
-    try:
-        return bank.label(some_id)
-    except KeyError:
-        return some_id
-
 
 def _header(page: Page, sub: Submission) -> None:
     triage = summary.triage(sub)
@@ -114,7 +108,7 @@ def _warnings(page: Page, sub: Submission) -> None:
 
 
 def _notes(page: Page, sub: Submission) -> None:
-    notes = [("note", n.get("text") or _label(page.bank, n["id"]))
+    notes = [("note", n.get("text") or summary.label(page.bank, n["id"]))
              for n in (sub.result or {}).get("notes", [])]
     if notes:
         _flag_list(page, "Notes", notes, "None.", max_lines=page.style.reason_lines + 1)

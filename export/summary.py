@@ -112,7 +112,8 @@ def safety_in_order(result: dict | None) -> list[dict]:
     return sorted(flags, key=lambda f: SAFETY_ORDER.get(f.get("level"), len(SAFETY_ORDER)))
 
 
-def _label(bank, some_id: str) -> str:
+def label(bank, some_id: str) -> str:
+    """The clinician wording of an item, derived or retired id; the id itself when unknown."""
     try:
         return bank.label(some_id)
     except KeyError:
@@ -122,13 +123,13 @@ def _label(bank, some_id: str) -> str:
 def red_flag_words(bank, flag: dict) -> str:
     """A red flag in clinician words: its own ``text`` (v3), else the question's label (a v2
     result has no text); an "unsure" answer always says so."""
-    text = str(flag.get("text") or "").strip() or _label(bank, flag["id"])
+    text = str(flag.get("text") or "").strip() or label(bank, flag["id"])
     unsure = flag.get("answer") == "unsure" and "unsure" not in text.casefold()
     return text + (" (answered unsure)" if unsure else "")
 
 
 def safety_words(bank, flag: dict) -> str:
-    return safety_line(_label(bank, flag["id"]), flag)
+    return safety_line(label(bank, flag["id"]), flag)
 
 
 def safety_line(label: str, flag: dict) -> str:

@@ -57,9 +57,7 @@ def _red_flags(result: dict) -> None:
         st.caption("None reported.")
     for flag in flags:
         box = st.error if flag.get("level") == "urgent" else st.warning
-        words = flag.get("text") or views.flag_label(bank, flag["id"])  # its own text (v3), else the label
-        if flag.get("answer") == "unsure" and "unsure" not in words.casefold():
-            words += " (answered unsure: a warning sign to read)"
+        words = summary.red_flag_words(bank, flag)  # its own text (v3), else the label; "unsure" said
         items = [i for i in flag.get("items", []) if i != flag["id"]]
         ids = " ".join([flag["id"], *items])
         box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n`{ids}`")
@@ -104,7 +102,7 @@ def _safety(result: dict) -> None:
         st.caption("No safety flags.")
     for flag in summary.safety_in_order(result):
         badge = SAFETY_BADGE.get(flag.get("level"), md(flag.get("level", "")))
-        line = summary.safety_line(views.flag_label(bank, flag["id"]), flag)
+        line = summary.safety_words(bank, flag)
         st.markdown(f"{badge} {md(line)} `{flag.get('id', '')}`")
 
 

@@ -132,10 +132,7 @@ def patient_texts(bank: Bank, answers: dict) -> list[tuple[str, str]]:
 
 
 def flag_label(bank: Bank, flag_id: str) -> str:
-    try:
-        return bank.label(flag_id)
-    except KeyError:
-        return flag_id
+    return summary.label(bank, flag_id)
 
 
 TRIAGE_HEADLINE = {
