@@ -60,7 +60,7 @@ def _red_flags(result: dict) -> None:
         words = summary.red_flag_words(bank, flag)  # its own text (v3), else the label; "unsure" said
         items = [i for i in flag.get("items", []) if i != flag["id"]]
         ids = " ".join([flag["id"], *items])
-        box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n`{ids}`")
+        box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n{md(ids)}")
 
 
 def _indication(ind: dict) -> None:
@@ -77,13 +77,13 @@ def _indication(ind: dict) -> None:
 
 def _indications(result: dict) -> None:
     groups = summary.grouped(result)
-    st.subheader(summary.GROUP_TITLES["suggested"])
+    st.subheader(md(summary.GROUP_TITLES["suggested"]))
     if not groups["suggested"]:
         st.caption("No indication is suggested to discuss.")
     for ind in groups["suggested"]:
         _indication(ind)
     if groups["not_recommended"]:
-        st.subheader(summary.GROUP_TITLES["not_recommended"])
+        st.subheader(md(summary.GROUP_TITLES["not_recommended"]))
         st.caption("The pattern is there, but the evidence says toxin does not help: the guideline "
                    "alternatives are in the reasons.")
         for ind in groups["not_recommended"]:
@@ -103,7 +103,7 @@ def _safety(result: dict) -> None:
     for flag in summary.safety_in_order(result):
         badge = SAFETY_BADGE.get(flag.get("level"), md(flag.get("level", "")))
         line = summary.safety_words(bank, flag)
-        st.markdown(f"{badge} {md(line)} `{flag.get('id', '')}`")
+        st.markdown(f"{badge} {md(line)} · {md(flag.get('id', ''))}")
 
 
 def _notes(result: dict) -> None:
