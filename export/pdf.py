@@ -68,7 +68,11 @@ def _header(page: Page, sub: Submission) -> None:
     reviewed = (f"Reviewed by {sub.reviewed_by} on {sub.reviewed_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
                 if sub.reviewed_at else "Not yet reviewed")
     line = f"Main problem: {problem.label if problem else 'not answered'}  ·  {reviewed}"
-    page.y += page.lines(MARGIN, BODY_W, line, 1, colour=GREY) + 1
+    page.y += page.lines(MARGIN, BODY_W, line, 1, colour=GREY) + 0.5
+    caveat = summary.routine_caveat(sub.result)
+    if caveat:  # "ROUTINE" never reads as "no warning signs" while one is listed
+        page.y += page.lines(MARGIN, BODY_W, caveat + ".", 1, bold=True, colour=(191, 54, 12))
+    page.y += 0.5
 
 
 # -- flags ----------------------------------------------------------------------------------------

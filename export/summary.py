@@ -139,6 +139,24 @@ def safety_line(label: str, flag: dict) -> str:
     return text or label
 
 
+def routine_caveat(result: dict | None) -> str | None:
+    """For a result scored routine that still lists a red flag (a stored v2 result: an "unsure"
+    review-level answer) or a contraindication: the words that keep "routine" from reading as
+    "no warning signs". None otherwise."""
+    if not result or result.get("triage") != "routine":
+        return None
+    flags = result.get("red_flags", [])
+    contraindications = [f for f in result.get("safety", []) if f.get("level") == "contraindication"]
+    said = []
+    if flags:
+        unsure = sum(f.get("answer") == "unsure" for f in flags)
+        said.append(f"{len(flags)} warning sign(s) listed"
+                    + (f", {unsure} answered unsure" if unsure else ""))
+    if contraindications:
+        said.append(f"{len(contraindications)} contraindication(s)")
+    return f"Scored routine, but {' and '.join(said)}: read them before the consult" if said else None
+
+
 # -- numbers --------------------------------------------------------------------------------------
 
 def age(sub: Submission) -> int | None:

@@ -174,6 +174,17 @@ def test_a_stored_v2_result_is_grouped_by_the_one_derived_definition():
     assert "rules hand-v2" in text and "Questionnaire 2026.11.1" in text  # as scored, never rewritten
 
 
+def test_a_routine_badge_never_stands_alone_beside_a_listed_warning_sign():
+    flag = {"id": "rf.positional", "level": "review", "answer": "unsure", "items": ["rf.positional"]}
+    stored = samples.hand_result("routine", red_flags=[flag], v2=True)  # v2: unsure left triage routine
+    text = _text(samples.submission(samples.V2_ANSWERS, stored))
+    assert "ROUTINE" in text  # shown as scored
+    assert "Scored routine, but 1 warning sign(s) listed, 1 answered unsure" in text
+    assert text.index("Scored routine, but") < text.index("Red flags")
+    assert f"{BANK.retired['rf.positional'].label} (answered unsure)" in text
+    assert "Scored routine, but" not in _text(samples.submission(samples.answers(), samples.hand_result()))
+
+
 def test_the_aan_currency_sentence_appears_once(spanish):
     assert sum(AAN_2016_CURRENCY in i["evidence_text"] for i in spanish.result["indications"]) == 3
     assert _text(spanish).count(AAN_2016_CURRENCY) == 1

@@ -148,20 +148,10 @@ def triage_banner(result: dict | None) -> tuple[str, str]:
     if result is None:
         return "unscored", "Not scored yet: run `python -m clinic rescore`. The answers are below."
     level = result.get("triage")
-    flags = result.get("red_flags", [])
-    contraindications = [f for f in result.get("safety", []) if f.get("level") == "contraindication"]
     if level in TRIAGE_HEADLINE:
         return level, TRIAGE_HEADLINE[level]
-    if not flags and not contraindications:
-        return "routine", "Routine: no warning signs."
-    said = []
-    if flags:
-        unsure = sum(f.get("answer") == "unsure" for f in flags)
-        said.append(f"{len(flags)} warning sign(s) listed"
-                    + (f", {unsure} answered unsure" if unsure else ""))
-    if contraindications:
-        said.append(f"{len(contraindications)} contraindication(s)")
-    return "review", f"Scored routine, but {' and '.join(said)}: read them below before the consult."
+    caveat = summary.routine_caveat(result)
+    return ("review", caveat + " (below).") if caveat else ("routine", "Routine: no warning signs.")
 
 
 def reason_rows(indication: dict) -> list[dict]:
