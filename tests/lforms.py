@@ -3,7 +3,8 @@
 ``lforms_check`` (a session fixture) gives a function that writes a Questionnaire and a
 QuestionnaireResponse to files, runs ``check.mjs`` on them in Debian's chromium and returns
 its JSON report (validation messages of the npm ``fhir`` package, items rendered, answers read
-back from the rendered form, ``roundtrip_differences``).
+back from the rendered form, ``roundtrip_differences``). ``fhir_validate`` runs the same npm
+``fhir`` validator on any one resource, a whole Bundle included (``tests/fhir_validate.mjs``).
 
 The npm install runs once per version of the tool's package files, into
 ``~/.cache/botox-screener/lforms-<hash>`` (``$XDG_CACHE_HOME`` is honoured), under a file lock;
@@ -62,7 +63,8 @@ def installed_tool() -> Path:
 
 
 @pytest.fixture(scope="session")
-def lforms_check(tmp_path_factory):
+def lforms_work(tmp_path_factory) -> Path:
+    """A temp folder with the tool's files, our validator script and the cached node_modules."""
     missing = _missing()
     if missing:
         message = (f"LHC-Forms check needs {', '.join(missing)} "
@@ -75,7 +77,29 @@ def lforms_check(tmp_path_factory):
     for item in TOOL.iterdir():
         if item.is_file():
             shutil.copyfile(item, work / item.name)
+    shutil.copyfile(Path(__file__).with_name("fhir_validate.mjs"), work / "fhir_validate.mjs")
     (work / "node_modules").symlink_to(modules, target_is_directory=True)
+    return work
+
+
+def _node(work: Path, *args: str, env: dict | None = None) -> dict:
+    done = subprocess.run(["node", *args], cwd=work, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="session")
+def fhir_validate(lforms_work):
+    def validate(resource: dict, name: str) -> dict:
+        path = lforms_work / f"{name}.json"
+        path.write_text(json.dumps(resource, ensure_ascii=False), encoding="utf-8")
+        return _node(lforms_work, str(lforms_work / "fhir_validate.mjs"), str(path))
+    return validate
+
+
+@pytest.fixture(scope="session")
+def lforms_check(lforms_work):
+    work = lforms_work
 
     def check(questionnaire: dict, response: dict, name: str) -> dict:
         q_path, r_path = work / f"{name}-questionnaire.json", work / f"{name}-response.json"
@@ -83,9 +107,6 @@ def lforms_check(tmp_path_factory):
         r_path.write_text(json.dumps(response, ensure_ascii=False), encoding="utf-8")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, SHOT=str(ARTIFACTS / f"{name}.png"))
-        done = subprocess.run(["node", str(work / "check.mjs"), str(q_path), str(r_path)], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=240)
-        assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout)
+        return _node(work, str(work / "check.mjs"), str(q_path), str(r_path), env=env)
 
     return check

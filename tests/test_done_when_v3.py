@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from documents import spanish_headache
-from lforms import lforms_check  # noqa: F401  (fixture)
+from lforms import lforms_check, lforms_work  # noqa: F401  (fixtures)
 from pypdf import PdfReader
 from test_workspace_apptest import goto, log_in, new_app, store  # noqa: F401  (store: fixture)
 from test_workspace_data import BANK, add_user, minutes_ago, save

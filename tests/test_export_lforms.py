@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from documents import document, spanish_headache
-from lforms import lforms_check  # noqa: F401  (fixture)
+from lforms import fhir_validate, lforms_check, lforms_work  # noqa: F401  (fixtures)
 
 from export import fhir, samples
 from export import fhir_questionnaire as fq
@@ -69,6 +69,15 @@ def test_every_answer_of_a_v3_submission_comes_back_from_lhc_forms(lforms_check,
     sub = samples.scored(doc, sub_id=f"lforms-{language}", submitted_at=samples.WHEN.replace(
         year=AS_OF.year, month=AS_OF.month, day=AS_OF.day))
     _round_trip(lforms_check, sub, f"v3-{language}")
+
+
+def test_a_bundle_with_its_code_systems_validates_without_a_warning(fhir_validate):  # noqa: F811
+    subs = [samples.scored(spanish_headache(BANK, AS_OF, rf__thunderclap_3m="yes"), sub_id="b-es"),
+            samples.scored(document(BANK, AS_OF, ENGLISH), sub_id="b-en"),
+            samples.submission(samples.V2_ANSWERS, samples.hand_result(v2=True), sub_id="b-v2")]
+    bundle = json.loads(fhir.to_fhir_json(subs, BANK))
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]].count("CodeSystem") == 3
+    assert fhir_validate(bundle, "bundle") == {"valid": True, "messages": []}
 
 
 def test_a_stored_v2_submission_keeps_its_retired_answers(lforms_check):  # noqa: F811
