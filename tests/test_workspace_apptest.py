@@ -424,9 +424,9 @@ def test_a_stored_v2_result_is_shown_as_scored_its_warning_sign_never_contradict
     assert any("rules 2026.11.24.1" in c.value.replace("\\", "") for c in at.caption)  # as scored
     label = BANK.retired["rf.positional"].label[:20]
     assert any(label in w.value and "unsure" in w.value for w in at.warning)
-    order = ["Warning signs", "Safety before toxin", "Suggested to discuss",
+    order = ["Warning signs", "Safety before toxin", "Key numbers", "Suggested to discuss",
              "Pattern present, toxin not recommended"]
-    assert [h.value for h in at.subheader][:4] == order
+    assert [h.value for h in at.subheader][:5] == order
     markdown = [m.value for m in at.markdown]
     low_back = "**Low back pain** · ●○ possible · :orange-badge[Off\\-label · possibly effective]"
     tension = "**Tension\\-type headache** · ●● strong · :red-badge[Off\\-label · probably ineffective]"

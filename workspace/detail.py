@@ -119,8 +119,8 @@ def _numbers(sub: Submission) -> None:
     st.subheader("Key numbers")
     numbers = keynumbers.key_numbers(sub, load_bank())
     rows = [{"Number": n.label, "Value": f"{n.text} · {n.detail}" if n.detail else n.text} for n in numbers]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 3,
-                 column_config={"Number": st.column_config.TextColumn(width="small")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 40,
+                 column_config={"Number": st.column_config.TextColumn(width="medium")})
     parts = [sub.answers.get(k) for k in ("peg.pain", "peg.enjoyment", "peg.activity")]
     if summary.peg(sub) is not None:
         st.caption(f"PEG = mean of pain {parts[0]}, enjoyment {parts[1]}, activity {parts[2]} "
@@ -173,18 +173,21 @@ def detail_page() -> None:
     _identity(sub)
     download_row(downloads.for_submission(sub), staff, "ws_detail_export")
     left, right = st.columns([3, 2], gap="large")
-    with left:  # warning signs and safety first, then the indications
+    with left:  # as the consult PDF: warning signs and safety, the key numbers, then the indications
         if sub.result is not None:
             _red_flags(sub.result)
             _safety(sub.result)
-            _indications(sub.result)
-    with right:
-        if sub.result and sub.result.get("red_flags"):
-            _own_words(sub)  # the patient's words may explain a warning sign: read them early
         _numbers(sub)
         if sub.result is not None:
+            _indications(sub.result)
+    with right:
+        flagged = bool(sub.result and sub.result.get("red_flags"))
+        words_first = flagged and bool(views.patient_texts(load_bank(), sub.answers))
+        if words_first:
+            _own_words(sub)  # the patient's words may explain a warning sign: read them early
+        if sub.result is not None:
             _notes(sub.result)
-        if not (sub.result and sub.result.get("red_flags")):
+        if not words_first:
             _own_words(sub)
         _body_map(sub)
     _answers(sub)
