@@ -23,7 +23,8 @@ run: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian packages the tests drive: chromium (browser tests), postgresql (the PostgreSQL
-# store), poppler-utils (PDF to PNG). Installed only when missing; needs root or sudo.
+# store), poppler-utils (PDF to PNG), nodejs and npm (the LHC-Forms check). Installed only
+# when missing; needs root or sudo.
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
@@ -35,6 +36,8 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    nginx openssl >/dev/null; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,11 +99,12 @@ def main() -> None:
         visit.screen = screen
         visit.answers = dict(PATIENT_EN) if screen != "language" else {}
         visit.last_activity = time.monotonic()
-        shown = [i for i in bank.asked_items(visit.answers) if i.section == screen and i.widget != "language"]
+        shown = [i for i in bank.asked_items(visit.answers, date.today())
+                 if i.section == screen and i.widget != "language"]
         questions = [(i.widget if i.widget != "default" else i.type, i.text["en"],
                       list(range(11)) if i.type == "nrs" else list(i.codes)) for i in shown]
         if screen == flow.REVIEW:
-            answered = [i for i in bank.asked_items(visit.answers)
+            answered = [i for i in bank.asked_items(visit.answers, date.today())
                         if i.id in visit.answers and i.widget != "language"]
             questions = [("review", i.text["en"], visit.answers[i.id]) for i in answered]
         bare = AppTest.from_function(bare_screen, args=(questions,), default_timeout=30)

@@ -4,9 +4,9 @@
 
 Generates random VALID answers documents with a seeded ``random.Random`` (the walk of
 tests/strategies.py), one JSON line each, then times, alternating, ``json.loads`` over every
-line and ``scoring.score_batch`` over every line (parse + validate + rules + result dict).
+line and ``scoring.score_batch`` over every line (parse + v2 upgrade + validate + rules + result dict).
 Prints documents per CPU-second (median of the repeats) and the ratio scoring/parsing, then where
-the scoring time goes (parse, validate, rules, to_dict) on a sample, and what the command line
+the scoring time goes (parse, v2 upgrade, validate, rules, to_dict) on a sample, and what the command line
 adds on top of ``score_batch`` (writing each result as a JSON line). Not a test: no pass/fail.
 """
 
@@ -29,7 +29,7 @@ from strategies import random_document  # noqa: E402
 
 from questionnaire.answers import check_answers  # noqa: E402
 from questionnaire.bank import load_bank  # noqa: E402
-from scoring import score_batch, score_valid  # noqa: E402
+from scoring import score_batch, score_valid, upgrade  # noqa: E402
 from scoring.cli import dumps  # noqa: E402
 from scoring.engine import parse_document  # noqa: E402
 
@@ -69,6 +69,7 @@ def stages(lines: list[str], runs: int = 3) -> dict[str, float]:
     work = {
         "json.loads": lambda: parse_all(lines),
         "parse (duplicate-id check)": lambda: deque((parse_document(x) for x in lines), maxlen=0),
+        "v2 upgrade (no-op on v3)": lambda: deque((upgrade(d, AS_OF) for d in docs), maxlen=0),
         "validate (questionnaire)": lambda: deque((check_answers(bank, d, AS_OF) for d in docs), maxlen=0),
         "rules": lambda: deque((score_valid(d, AS_OF, bank) for d in docs), maxlen=0),
         "rules + to_dict": lambda: deque((score_valid(d, AS_OF, bank).to_dict() for d in docs), maxlen=0),

@@ -1,16 +1,21 @@
 """Submissions as FHIR R4 resources (fhir.resources R4B models, validated on build).
 
 - ``questionnaire_response(sub)``: a ``QuestionnaireResponse`` whose items mirror the
-  Questionnaire (one group per section; linkId = item id), answers typed (valueCoding with the
-  item's answer system, valueInteger, valueString, valueDate; a multi answer is several
-  answers; a text of nothing but white space such as U+2028, which FHIR's string cannot hold,
-  is a text/plain valueAttachment). The subject is a display-only reference (the patient's name as typed).
+  Questionnaire (one group per section; linkId = item id; item text = the Questionnaire's),
+  answers typed (valueCoding with the item's answer system, the code and exactly the
+  Questionnaire's display for it; valueInteger, valueString, valueDate; a multi answer is
+  several answers; a text of nothing but white space such as U+2028, which FHIR's string cannot
+  hold, is a text/plain valueAttachment). The subject is a display-only reference (the patient's
+  name as typed). Answers to v2 ids the bank retired sit in a group of their own.
 - The scoring result travels inside it as a contained ``RiskAssessment`` (id "scoring",
   referenced by the extension ``EXT_SCORING``): one prediction per indication (outcome =
-  indication, qualitativeRisk = match, rationale = evidence and reasons), the triage as
-  ``EXT_TRIAGE`` and the exact result JSON as ``EXT_RESULT``.
-- ``bundle(subs)``: a ``Bundle`` of type collection: the Questionnaire, then one response per
-  submission.
+  indication, qualitativeRisk = the standard risk-probability code of the match, the match
+  itself, ``suggested`` and the evidence direction as extensions, rationale = evidence and
+  reasons), the triage as ``EXT_TRIAGE``, the derived scores (PEG, PHQ-2, GAD-2, preventive
+  classes) as extensions, red and safety flags named in a note, and the exact result JSON as
+  ``EXT_RESULT``.
+- ``bundle(subs)``: a ``Bundle`` of type collection: the Questionnaire, the CodeSystems our own
+  codes come from (``export.fhir_codes``), then one response per submission.
 - ``answers_from_response`` and ``result_from_response`` read them back.
 """
 
@@ -26,20 +31,30 @@ from datetime import date
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from export import summary
-from export.fhir_questionnaire import QUESTIONNAIRE_URL, answer_system, questionnaire_dict
+from export import fhir_codes, summary
+from export.fhir_codes import DIRECTION_SYSTEM, INDICATION_SYSTEM, MATCH_SYSTEM
+from export.fhir_questionnaire import (
+    QUESTIONNAIRE_URL,
+    RETIRED_GROUP,
+    answer_display,
+    answer_system,
+    questionnaire_dict,
+)
 from questionnaire.bank import Bank, Item, load_bank
 from storage.records import Submission
 
 SUBMISSION_SYSTEM = "urn:botox-screener:submission"
-INDICATION_SYSTEM = "urn:botox-screener:indication"
-MATCH_SYSTEM = "urn:botox-screener:match"
 RULES_SYSTEM = "urn:botox-screener:rules-version"
 EXT_SCORING = "urn:botox-screener:fhir:scoring"
 EXT_TRIAGE = "urn:botox-screener:fhir:triage"
 EXT_RESULT = "urn:botox-screener:fhir:scoring-result"
+EXT_MATCH = "urn:botox-screener:fhir:match"
+EXT_SUGGESTED = "urn:botox-screener:fhir:suggested"
+EXT_DIRECTION = "urn:botox-screener:fhir:evidence-direction"
+EXT_SCORE = "urn:botox-screener:fhir:score:"  # + peg, phq2, gad2, preventive_classes
+EXT_PREVENTIVE_CLASS = "urn:botox-screener:fhir:preventive-class"
 YN_DISPLAY = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
-UNLISTED_GROUP = "unlisted"  # answers to ids the current bank does not know (older versions)
+UNLISTED_GROUP = "unlisted"  # answers to ids the current bank does not know at all
 _NAMESPACE = uuid.UUID("6f1c1d1e-8a4b-4f59-9a57-2b0c7f0e5a11")
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _FHIR_STRING = re.compile(r"[ \r\n\t\S]")  # the R4 string type: at least one of these
@@ -51,14 +66,16 @@ def fhir_id(value: str) -> str:
     return value if _FHIR_ID.match(value) else str(uuid.uuid5(_NAMESPACE, value))
 
 
-def _typed(item: Item | None, value: object) -> list[dict]:
-    """The FHIR answers of one stored answer."""
+def _typed(item: Item | None, value: object, bank: Bank, retired: str | None = None) -> list[dict]:
+    """The FHIR answers of one stored answer (codes with the Questionnaire's own display)."""
     values = value if isinstance(value, list) else [value]
+    if retired is not None and value in YN_DISPLAY:
+        return [{"valueCoding": {"system": answer_system(retired), "code": value,
+                                 "display": bank.yn_text[value]["en"]}}]
     if item is not None and item.type in ("yn", "choice", "multi"):
         answers = []
         for code in values:
-            option = item.option(code)
-            display = option.label if option else YN_DISPLAY.get(code, code)
+            display = answer_display(item, str(code), bank) or YN_DISPLAY.get(code, str(code))
             coding = {"system": answer_system(item.id), "code": code, "display": display}
             answers.append({"valueCoding": coding})
         return answers
@@ -87,12 +104,19 @@ def _items(sub: Submission, bank: Bank) -> list[dict]:
     for section in bank.sections:
         answered = [i for i in bank.in_section(section.id) if i.id in sub.answers]
         if answered:
-            groups.append({"linkId": section.id, "item": [
-                {"linkId": i.id, "text": i.label, "answer": _typed(i, sub.answers[i.id])} for i in answered]})
-    unlisted = [k for k in sub.answers if not bank.has(k)]
+            groups.append({"linkId": section.id, "text": section.title["en"], "item": [
+                {"linkId": i.id, "text": i.text["en"], "answer": _typed(i, sub.answers[i.id], bank)}
+                for i in answered]})
+    retired = [k for k in sub.answers if not bank.has(k) and k in bank.retired]
+    if retired:
+        groups.append({"linkId": RETIRED_GROUP, "text": "Answers to v2 questions retired in v3",
+                       "item": [{"linkId": k, "text": bank.retired[k].label,
+                                 "answer": _typed(None, sub.answers[k], bank, k)} for k in retired]})
+    unlisted = [k for k in sub.answers if not bank.has(k) and k not in bank.retired]
     if unlisted:
         groups.append({"linkId": UNLISTED_GROUP, "text": "Answers to items not in this questionnaire version",
-                       "item": [{"linkId": k, "answer": _typed(None, sub.answers[k])} for k in unlisted]})
+                       "item": [{"linkId": k, "answer": _typed(None, sub.answers[k], bank)}
+                                for k in unlisted]})
     return groups
 
 
@@ -101,21 +125,50 @@ def _rationale(ind: dict) -> str:
     return f"Evidence: {ind.get('evidence')}. {ind.get('evidence_text', '')} Reasons: {reasons}".strip()
 
 
-def risk_assessment(sub: Submission) -> dict:
-    """The scoring result of ``sub`` as a RiskAssessment dict (id "scoring")."""
-    result = sub.result or {}
-    predictions = [{
-        "outcome": {"coding": [{"system": INDICATION_SYSTEM, "code": ind["id"],
-                                "display": summary.INDICATION_NAMES.get(ind["id"], ind["id"])}]},
-        "qualitativeRisk": {"coding": [{"system": MATCH_SYSTEM, "code": ind["match"]}]},
+def _prediction(ind: dict) -> dict:
+    match, direction = ind["match"], summary.evidence_direction(ind)
+    extensions = [{"url": EXT_MATCH, "valueCoding": fhir_codes.coding(MATCH_SYSTEM, match)},
+                  {"url": EXT_SUGGESTED, "valueBoolean": summary.suggested(ind)}]
+    if direction:
+        extensions.append({"url": EXT_DIRECTION,
+                           "valueCoding": fhir_codes.coding(DIRECTION_SYSTEM, direction)})
+    return {
+        "extension": extensions,
+        "outcome": {"coding": [fhir_codes.coding(INDICATION_SYSTEM, ind["id"])]},
+        "qualitativeRisk": {"coding": [fhir_codes.risk_probability(match)], "text": match},
         "rationale": _rationale(ind),
-    } for ind in result.get("indications", [])]
-    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']})" for f in result.get("red_flags", [])]
-    flags += [f"safety {f['id']} ({f['level']})" for f in result.get("safety", [])]
-    flags += [f"note {n['id']}" for n in result.get("notes", [])]
+    }
+
+
+def _scores(sub: Submission) -> list[dict]:
+    """The derived scores as extensions (an unanswered score is left out, never 0)."""
+    scores = summary.derived_scores(sub)
+    out = [{"url": EXT_SCORE + "peg", "valueDecimal": scores["peg"]}] if scores["peg"] is not None else []
+    out += [{"url": EXT_SCORE + key, "valueInteger": scores[key]}
+            for key in ("phq2", "gad2", "preventive_classes") if scores[key] is not None]
+    out += [{"url": EXT_PREVENTIVE_CLASS, "valueCode": name} for name in scores["preventive_class_names"]]
+    return out
+
+
+def _flag_note(sub: Submission, bank: Bank) -> list[str]:
+    result = sub.result or {}
+    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']}): {summary.red_flag_words(bank, f)}"
+             for f in result.get("red_flags", [])]
+    flags += [f"safety {f['id']} ({f['level']}): {summary.safety_words(bank, f)}"
+              for f in summary.safety_in_order(result)]
+    return flags + [f"note {n['id']}" for n in result.get("notes", [])]
+
+
+
+def risk_assessment(sub: Submission, bank: Bank | None = None) -> dict:
+    """The scoring result of ``sub`` as a RiskAssessment dict (id "scoring")."""
+    bank = bank or load_bank()
+    result = sub.result or {}
+    predictions = [_prediction(ind) for ind in result.get("indications", [])]
+    flags = _flag_note(sub, bank)
     data = {
         "resourceType": "RiskAssessment", "id": "scoring", "status": "final",
-        "extension": [{"url": EXT_TRIAGE, "valueCode": result.get("triage", "routine")},
+        "extension": [{"url": EXT_TRIAGE, "valueCode": result.get("triage", "routine")}, *_scores(sub),
                       {"url": EXT_RESULT, "valueString": json.dumps(result, ensure_ascii=False)}],
         "subject": {"display": sub.name or "(no name)"},
         "occurrenceDateTime": sub.submitted_at.isoformat(),
@@ -137,7 +190,7 @@ def response_dict(sub: Submission, bank: Bank | None = None) -> dict:
         "authored": sub.submitted_at.isoformat(), "item": _items(sub, bank),
     }
     if sub.result is not None:
-        data["contained"] = [risk_assessment(sub)]
+        data["contained"] = [risk_assessment(sub, bank)]
         data["extension"] = [{"url": EXT_SCORING, "valueReference": {"reference": "#scoring"}}]
     return data
 
@@ -148,10 +201,11 @@ def questionnaire_response(sub: Submission, bank: Bank | None = None) -> Questio
 
 
 def bundle(subs: Iterable[Submission], bank: Bank | None = None) -> Bundle:
-    """A collection Bundle: the Questionnaire first, then one response per submission."""
+    """A collection Bundle: the Questionnaire, our CodeSystems, then one response per submission."""
     bank = bank or load_bank()
     entries = [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'questionnaire|' + bank.version)}",
                 "resource": questionnaire_dict(bank)}]
+    entries += [{"fullUrl": system, "resource": resource} for system, resource in fhir_codes.code_systems()]
     entries += [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'submission|' + s.id)}",
                  "resource": response_dict(s, bank)} for s in subs]
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})

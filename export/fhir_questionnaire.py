@@ -7,9 +7,17 @@ Mapping (docs/exports.md, "FHIR"):
   text -> string (text when multi-line) with maxLength; date -> date;
 - English text with the Spanish as a translation extension on ``_text`` (also titles, option
   displays and help texts, which are ``display`` children with itemControl "help");
-- asked-when conditions -> enableWhen (see ``enable_when``). A condition FHIR's enableWhen cannot
-  say exactly is left out of enableWhen and carried as an SDC enableWhenExpression (FHIRPath)
-  plus the exact bank condition as JSON under ``EXT_ASKED_WHEN``.
+- asked-when conditions -> enableWhen where one suffices (see ``enable_when``): "`X` ∈ {…}" and
+  "`X` includes c, d" are one enableWhen per code with enableBehavior "any". A condition FHIR's
+  enableWhen cannot say exactly (the *age* ≥ 50 condition, or a mix of "and" and "or") has no
+  enableWhen (SDC: the extension is only permitted when the item has no enableWhen) and is
+  carried as an SDC ``enableWhenExpression`` (a FHIRPath boolean over the response; the age is
+  computed from the ``patient.birth_date`` answer on ``today()``, the day the form is filled,
+  which is the scoring date of a kiosk visit), plus the exact bank condition as JSON under
+  ``EXT_ASKED_WHEN``.
+- ``answer_display(item, code, bank)`` is the display text of an answer code, the same string
+  the Questionnaire's answerOption carries, for QuestionnaireResponse answers (a renderer such as
+  LHC-Forms matches an answer to its option by code *and* display).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from dataclasses import asdict
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from questionnaire.bank import Bank, Item, load_bank
+from questionnaire.bank import YN_CODES, Bank, Item, load_bank
 from questionnaire.conditions import Condition
 
 QUESTIONNAIRE_URL = "urn:botox-screener:questionnaire"
@@ -32,6 +40,8 @@ ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 EXT_ASKED_WHEN = "urn:botox-screener:fhir:asked-when"
+HIDDEN = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden"
+RETIRED_GROUP = "retired-v2"  # the v2 questions retired in v3: read-only, hidden, never asked
 FHIR_TYPES = {"yn": "choice", "choice": "choice", "multi": "choice", "int": "integer", "nrs": "integer",
               "date": "date"}
 
@@ -64,6 +74,8 @@ def _flat(cond: Condition, gates) -> tuple[list[dict], str | None] | None:
     if cond.kind in ("min", "below"):
         return [{"question": cond.item, "operator": ">=" if cond.kind == "min" else "<",
                  "answerInteger": cond.number}], None
+    if cond.kind == "age_min":
+        return None  # the age is computed from a date: no enableWhen can say it
     parts = [_flat(p, gates) for p in cond.parts]
     if any(p is None for p in parts):
         return None
@@ -82,6 +94,8 @@ def _fhirpath(cond: Condition, gates) -> str:
         joiner = " or " if cond.kind == "any" else " and "
         return "(" + joiner.join(_fhirpath(p, gates) for p in cond.parts) + ")"
     answers = f"%resource.repeat(item).where(linkId = '{cond.item}').answer.value"
+    if cond.kind == "age_min":  # whole years on today() at least N; false with no birth date
+        return f"{answers}.where(($this + {cond.number} years) <= today()).exists()"
     if cond.kind in ("in", "includes"):
         codes = " | ".join(f"'{v}'" for v in cond.values)
         return f"{answers}.code.intersect({codes}).exists()"
@@ -112,16 +126,25 @@ def enable_when(cond: Condition | None, gates) -> dict:
 
 # -- items ----------------------------------------------------------------------------------------
 
-def _options(item: Item, bank: Bank) -> list[dict]:
+def _option_texts(item: Item, bank: Bank) -> list[tuple[str, dict]]:
+    """(code, {language: text}) of every valid answer code, the hidden v2 ones included (so a
+    stored v2 response still matches an option)."""
     if item.type == "yn":
-        pairs = [(code, bank.yn_text[code]) for code in item.codes]
-    else:
-        pairs = [(o.code, o.text) for o in item.options]
+        return [(code, bank.yn_text[code]) for code in item.codes]
+    return [(o.code, o.text) for o in item.options]
+
+
+def answer_display(item: Item, code: str, bank: Bank) -> str | None:
+    """The Questionnaire's display of ``code`` for ``item`` (its English text), or None."""
+    return next((texts["en"] for c, texts in _option_texts(item, bank) if c == code), None)
+
+
+def _options(item: Item, bank: Bank) -> list[dict]:
     options = []
-    for code, texts in pairs:
+    for code, texts in _option_texts(item, bank):
         coding = {"system": answer_system(item.id), "code": code} | translated(texts, "display")
         option = {"valueCoding": coding}
-        if code == item.exclusive:
+        if code in item.exclusive:
             option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
         options.append(option)
     return options
@@ -161,6 +184,21 @@ def question(item: Item, bank: Bank) -> dict:
     return data
 
 
+def _retired_group(bank: Bank) -> list[dict]:
+    """A hidden, read-only group of the retired v2 yes/no questions, so that the response of a
+    stored v2 submission keeps its answers to them and still matches this Questionnaire."""
+    if not bank.retired:
+        return []
+    def options(item_id: str) -> list[dict]:
+        return [{"valueCoding": {"system": answer_system(item_id), "code": code,
+                                 "display": bank.yn_text[code]["en"]}} for code in YN_CODES]
+    items = [{"linkId": r.id, "code": [{"system": ITEM_SYSTEM, "code": r.id, "display": r.label}],
+              "text": r.label, "type": "choice", "readOnly": True, "required": False,
+              "answerOption": options(r.id)} for r in bank.retired.values()]
+    return [{"linkId": RETIRED_GROUP, "type": "group", "text": "Answers to v2 questions retired in v3",
+             "readOnly": True, "extension": [{"url": HIDDEN, "valueBoolean": True}], "item": items}]
+
+
 def questionnaire_dict(bank: Bank | None = None) -> dict:
     bank = bank or load_bank()
     groups = []
@@ -169,6 +207,7 @@ def questionnaire_dict(bank: Bank | None = None) -> dict:
         if items:
             groups.append({"linkId": section.id, "type": "group", **translated(section.title, "text"),
                            "item": items})
+    groups += _retired_group(bank)
     return {
         "resourceType": "Questionnaire", "id": "botox-screener", "url": QUESTIONNAIRE_URL,
         "version": bank.version, "name": "BotoxScreener", "language": "en", "status": "active",

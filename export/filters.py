@@ -15,7 +15,6 @@ from export import summary
 from storage.records import Submission
 
 LANGUAGES = ("en", "es")
-SUGGESTED = ("strong", "possible")  # an indication "is suggested" at these matches
 
 
 def fold(text: str) -> str:
@@ -51,7 +50,8 @@ def select(submissions: Iterable[Submission], since: date | None = None, until: 
     """The submissions that pass every given filter (None = no filter).
 
     ``triage``/``indication``/``language`` take one value or several (any of them matches);
-    ``indication`` keeps submissions where that indication is a strong or possible match;
+    ``indication`` keeps submissions where that indication's pattern is present: suggested to
+    discuss, or present with toxin not recommended (``summary.group``, the one definition);
     ``name_query`` keeps names holding every word of the query, ignoring case and accents.
     """
     since, until = _day("since", since), _day("until", until)
@@ -71,8 +71,9 @@ def select(submissions: Iterable[Submission], since: date | None = None, until: 
         if languages is not None and sub.language not in languages:
             return False
         if indications is not None:
-            found = summary.matches(sub)
-            if not any(found[i] in SUGGESTED for i in indications):
+            present = {i["id"] for i in (sub.result or {}).get("indications", [])
+                       if summary.group(i) != "unlikely"}
+            if not present & indications:
                 return False
         name = fold(sub.name)
         return all(w in name for w in words)

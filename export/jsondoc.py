@@ -3,6 +3,12 @@
 ``to_json(sub)`` gives one object, ``to_json([sub, ...])`` a list. Text is UTF-8 and not
 escaped (``ensure_ascii=False``), so accents, right-to-left marks and emoji are kept byte for
 byte. ``from_json`` reads the same shape back into ``Submission`` records.
+
+Format version 2 adds ``derived``: what every export carries beside the stored result, under
+stable names: ``peg``, ``phq2``, ``gad2``, ``preventive_classes`` (count),
+``preventive_class_names``, and per indication ``suggested`` and ``evidence_direction`` (taken
+from the stored result when it has them, derived by ``export.summary`` for a version-2 result).
+``result`` stays exactly as stored (never rewritten); reading ignores ``derived``.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
+from export import summary
 from storage.records import Comment, Submission
 
 FORMAT = "botox-screener/submission"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _time(value: datetime | None) -> str | None:
@@ -32,7 +39,16 @@ def document(sub: Submission) -> dict:
                       "text": c.text} for c in sub.comments],
         "answers": sub.answers,
         "result": sub.result,
+        "derived": derived(sub),
     }
+
+
+def derived(sub: Submission) -> dict:
+    """The derived scores and, per indication, suggested and evidence_direction (None unscored)."""
+    suggested, directions = summary.suggested_by_indication(sub), summary.directions(sub)
+    per_indication = {ind: {"suggested": suggested[ind], "evidence_direction": directions[ind]}
+                      for ind in summary.INDICATIONS}
+    return summary.derived_scores(sub) | {"indications": per_indication}
 
 
 def to_json(subs: Submission | Iterable[Submission]) -> bytes:

@@ -1,7 +1,9 @@
 """Invented submissions for the export tests and for trying the exports by hand.
 
-No real patient: names and answers are made up. ``worst_case`` raises every red flag, every
-safety flag and every note with long texts, to prove the PDF still fits on one page.
+No real patient: names and answers are made up. The answers are version-3 documents (the
+bank of questionnaire 2026.12.1); ``V2_ANSWERS`` is a stored version-2 document with the ids v3
+retired, read by the scoring's upgrade. ``worst_case`` raises every red flag, every safety flag
+and every note with long texts, to prove the PDF still fits on one page.
 """
 
 from __future__ import annotations
@@ -9,33 +11,49 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from export import summary
-from questionnaire.bank import Bank
+from questionnaire.bank import Bank, load_bank
 from storage.records import Comment, Submission
 
 WHEN = datetime(2026, 11, 24, 9, 14, tzinfo=UTC)
 
 BASE_ANSWERS = {
+    "rf.airway_now": "no",
     "patient.name": "Ana Example", "patient.birth_date": "1980-05-17", "patient.sex": "female",
     "patient.language": "en", "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
     "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5,
     "neck.pulls": "no", "neck.tremor": "no", "neck.pain": 3, "ha.any": "no", "back.pain": "no",
     "mf.knots": "no", "mf.widespread": "no",
-    "rf.airway_now": "no", "rf.thunderclap": "no", "rf.fever_stiff_neck": "no", "rf.neuro": "no",
-    "rf.cancer_immuno": "no", "rf.weight_loss": "no",
-    "safety.pregnant": "no", "safety.neuromuscular": "no", "safety.toxin_allergy": "no",
+    "rf.thunderclap": "no", "rf.fever_stiff_neck": "no", "rf.neuro": "no", "rf.thunderclap_3m": "no",
+    "rf.recent_head_injury": "no", "rf.cancer": "no", "rf.immunosuppressed": "no", "rf.weight_loss": "no",
+    "mood.interest": 1, "mood.down": 1, "mood.nervous": 0, "mood.worry": 1,
+    "safety.pregnant": ["no"], "safety.neuromuscular": "no", "safety.toxin_allergy": "no",
     "safety.milk_allergy": "no", "safety.toxin_before": "no", "safety.blood_thinner": "no",
     "safety.swallow_breath": "no", "safety.skin_infection": "no", "safety.antibiotic_injections": "no",
+    "safety.muscle_relaxant": "no", "safety.anticholinergic": "no",
 }
 
 MIGRAINE = {
-    "ha.any": "yes", "ha.days": 20, "ha.months": 14, "ha.duration": "4h_to_1d", "ha.one_side": "yes",
-    "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe", "ha.worse_activity": "yes",
-    "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no", "ha.migraine_days": 12,
-    "ha.disabled": "yes", "ha.med_days": 12, "ha.med_types": ["triptan", "simple"],
-    "ha.preventives": ["topiramate"],
-    "rf.new_after_50": "no", "rf.pattern_change": "no", "rf.positional": "no", "rf.head_injury": "no",
-    "rf.jaw_scalp": "no",
+    "ha.any": "yes", "ha.days": 20, "ha.months": 14, "ha.first_started": "over_5y", "ha.duration": "4h_to_1d",
+    "ha.one_side": "yes", "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe",
+    "ha.worse_activity": "yes", "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no",
+    "ha.migraine_days": 12, "ha.disabled": "yes", "ha.med_days": 12, "ha.med_types": ["triptan", "nsaid"],
+    "ha.preventives": ["topiramate"], "ha.cgrp_now": "no",
+    "rf.red_eye": "no", "rf.fever_headache": "no", "rf.pattern_change": "no", "rf.posture": "no",
+    "rf.provoked": "no", "rf.head_injury": "no", "rf.pressure_signs": "no",
 }
+AGE_50_PLUS = {"rf.jaw_claudication": "no", "rf.scalp_tender": "no"}  # asked at age 50 or over
+
+# A stored version-2 document: the retired ids, safety.pregnant as one code, `simple`.
+_NEW_IN_V3 = ("rf.thunderclap_3m", "rf.recent_head_injury", "rf.cancer", "rf.immunosuppressed")
+V2_ANSWERS = {k: v for k, v in BASE_ANSWERS.items()
+              if not k.startswith(("mood.", "safety.m", "safety.a")) and k not in _NEW_IN_V3} | {
+    "rf.cancer_immuno": "yes", "safety.pregnant": "breastfeeding", "safety.antibiotic_injections": "no",
+    "ha.any": "yes", "ha.days": 6, "ha.months": 3, "ha.duration": "under_4h", "ha.one_side": "no",
+    "ha.throbbing": "no", "ha.pressing": "yes", "ha.severity": "mild", "ha.worse_activity": "no",
+    "ha.nausea": "no", "ha.light": "no", "ha.sound": "no", "ha.aura": "no", "ha.migraine_days": 0,
+    "ha.disabled": "no", "ha.med_days": 4, "ha.med_types": ["simple"], "ha.preventives": ["none"],
+    "rf.new_after_50": "no", "rf.pattern_change": "no", "rf.positional": "unsure", "rf.head_injury": "no",
+    "rf.jaw_scalp": "no"}
 
 
 def answers(**changes: object) -> dict:
@@ -48,36 +66,54 @@ def answers(**changes: object) -> dict:
 def spanish_migraine() -> dict:
     doc = answers(patient__name="José Núñez Peña", patient__language="es", patient__sex="male",
                   patient__birth_date="1971-02-03")
-    doc.update(MIGRAINE)
+    doc.update(MIGRAINE | AGE_50_PLUS)
     doc["visit.concern"] = "Me duele la cabeza casi todos los días; ¡no puedo trabajar así!"
     doc["meds.list"] = "sumatriptán 50 mg, ibuprofeno"
     return doc
 
 
-def _indication(ind: str, match: str, reasons: list[str]) -> dict:
+def _indication(ind: str, match: str, reasons: list[str], v2: bool) -> dict:
     off = ind in ("tension_type_headache", "low_back_pain", "myofascial_pain")
-    return {"id": ind, "match": match, "evidence": "off_label" if off else "fda_approved",
-            "evidence_text": ("Not approved (off-label)." if off else "FDA-approved for adults.")
-            + f" Hand-written evidence text for {ind}: a guideline level, a year, the trials behind "
-            "it and what they found, about as long as the real texts of the scoring.",
-            "reasons": [{"text": r, "items": []} for r in reasons]}
+    direction = summary.FIXED_DIRECTION[ind]
+    entry = {"id": ind, "match": match,
+             "suggested": match in summary.PATTERN_MATCHES and direction != "probably_ineffective",
+             "evidence": "off_label" if off else "fda_approved", "evidence_direction": direction,
+             "evidence_text": ("Not approved (off-label)." if off else "FDA-approved for adults.")
+             + f" Hand-written evidence text for {ind}: a guideline level, a year, the trials behind "
+             "it and what they found, about as long as the real texts of the scoring.",
+             "reasons": [{"text": r, "items": []} for r in reasons]}
+    if v2:  # a version-2 result had neither key
+        del entry["suggested"], entry["evidence_direction"]
+    return entry
 
 
 def hand_result(triage: str = "routine", matches: dict[str, str] | None = None,
                 red_flags: list[dict] | None = None, safety: list[dict] | None = None,
-                notes: list[dict] | None = None, peg: float | None = 6.0) -> dict:
-    """A result dict in the shape of the scoring's output contract, written by hand."""
+                notes: list[dict] | None = None, peg: float | None = 6.0, v2: bool = False) -> dict:
+    """A result dict in the shape of the scoring's output contract (v3, or v2 with ``v2``), by hand."""
     matches = matches or {}
-    inds = [_indication(i, matches.get(i, "unlikely"), [f"Reason for {i}."]) for i in summary.INDICATIONS]
-    inds.sort(key=lambda d: summary.MATCHES.index(d["match"]))
-    return {"triage": triage, "indications": inds, "red_flags": red_flags or [], "safety": safety or [],
-            "notes": notes or [], "peg": peg, "rules_version": "hand-1"}
+    inds = [_indication(i, matches.get(i, "unlikely"), [f"Reason for {i}."], v2) for i in summary.INDICATIONS]
+    inds.sort(key=lambda d: (summary.group(d) != "suggested", summary.MATCHES.index(d["match"])))
+    result = {"triage": triage, "indications": inds, "red_flags": red_flags or [], "safety": safety or [],
+              "notes": notes or [], "peg": peg, "phq2": None, "gad2": None, "rules_version": "hand-1"}
+    if v2:
+        del result["phq2"], result["gad2"]
+        result["rules_version"] = "hand-v2"
+    return result
+
+
+V2_QUESTIONNAIRE = "2026.11.1"
 
 
 def submission(doc: dict, result: dict | None = None, sub_id: str = "sub-0001",
-               submitted_at: datetime = WHEN, **extra: object) -> Submission:
+               submitted_at: datetime = WHEN, questionnaire_version: str | None = None,
+               **extra: object) -> Submission:
+    """A stored submission of ``doc`` (questionnaire version: the bank's, or v2 for a v2 document)."""
+    if questionnaire_version is None:
+        bank = load_bank()
+        questionnaire_version = V2_QUESTIONNAIRE if any(k in bank.retired for k in doc) else bank.version
     return Submission(id=sub_id, answers=doc, language=str(doc.get("patient.language", "en")),
-                      questionnaire_version="2026.11.1", submitted_at=submitted_at, result=result,
+                      questionnaire_version=questionnaire_version, submitted_at=submitted_at, result=result,
                       rules_version=(result or {}).get("rules_version"),
                       triage=(result or {}).get("triage"), **extra)
 
@@ -97,7 +133,7 @@ def worst_case(bank: Bank) -> Submission:
         "urgent", {i: m for i, m in zip(summary.INDICATIONS, ["strong", "strong", "possible",
                                                               "possible", "strong"], strict=True)},
         red_flags=[{"id": r, "level": "urgent" if n % 2 else "review", "answer": "unsure" if n % 3 else "yes",
-                    "items": [r]} for n, r in enumerate(red_ids)],
+                    "items": [r], "text": f"{bank.label(r)}: {LONG[:90]}"} for n, r in enumerate(red_ids)],
         safety=[{"id": s, "level": ("contraindication", "precaution", "clarify")[n % 3], "text": LONG}
                 for n, s in enumerate(safety_ids)],
         notes=[{"id": n, "text": LONG} for n in note_ids], peg=10.0)

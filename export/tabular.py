@@ -1,11 +1,18 @@
 """CSV and Excel exports of a list of submissions: one row each, stable columns.
 
-Columns, in this order (``columns(bank)`` lists them):
+Columns, in this order (``columns(bank)`` lists them; docs/exports.md has the table):
     submission_id, submitted_at, language, questionnaire_version, rules_version, triage,
     reviewed, reviewed_by, reviewed_at, age,
     one column per bank item id in bank order (multi answers as "code;code"),
-    peg, match.<indication> for the five indications in the fixed order,
-    red_flags, safety_flags, notes (ids joined with ";").
+    one column per v2 question retired in v3 (stored v2 answers; empty for v3 submissions),
+    peg, phq2, gad2, preventive_classes, preventive_class_names (";"),
+    match.<indication>, suggested.<indication> (yes/no), evidence_direction.<indication>
+    for the five indications in the fixed order,
+    red_flags, red_flag_names, safety_flags, safety_flag_names (contraindications first), notes
+    (ids joined with ";"; names in clinician words joined with " | "),
+    comments (every clinician comment, newest first: "author, time: text", one per line).
+The stored result is exported as it was scored (its own rules_version); what a version-2 result
+lacks (suggested, evidence_direction) is derived by ``export.summary``.
 
 Every text cell is neutralised against spreadsheet formula injection as OWASP recommends: a
 cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading single
@@ -34,7 +41,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 META_COLUMNS = ("submission_id", "submitted_at", "language", "questionnaire_version", "rules_version",
                 "triage", "reviewed", "reviewed_by", "reviewed_at", "age")
-RESULT_COLUMNS = ("peg", *(f"match.{i}" for i in summary.INDICATIONS), "red_flags", "safety_flags", "notes")
+SCORE_COLUMNS = ("peg", "phq2", "gad2", "preventive_classes", "preventive_class_names")
+INDICATION_COLUMNS = tuple(f"{kind}.{i}" for i in summary.INDICATIONS
+                           for kind in ("match", "suggested", "evidence_direction"))
+FLAG_COLUMNS = ("red_flags", "red_flag_names", "safety_flags", "safety_flag_names", "notes", "comments")
+RESULT_COLUMNS = (*SCORE_COLUMNS, *INDICATION_COLUMNS, *FLAG_COLUMNS)
+NAME_JOINER = " | "
 # Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -59,7 +71,7 @@ def restore(cell: str) -> str:
 
 def columns(bank: Bank | None = None) -> list[str]:
     bank = bank or load_bank()
-    return [*META_COLUMNS, *(item.id for item in bank.items), *RESULT_COLUMNS]
+    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS]
 
 
 def _answer_cell(value: object) -> Cell:
@@ -70,16 +82,38 @@ def _answer_cell(value: object) -> Cell:
     return value if isinstance(value, int | float | str) or value is None else str(value)
 
 
+def _indication_cells(sub: Submission) -> list[Cell]:
+    matches, directions = summary.matches(sub), summary.directions(sub)
+    suggested = summary.suggested_by_indication(sub)
+    cells: list[Cell] = []
+    for ind in summary.INDICATIONS:
+        flag = suggested[ind]
+        cells += [matches[ind], None if flag is None else ("yes" if flag else "no"), directions[ind]]
+    return cells
+
+
+def _flag_cells(sub: Submission, bank: Bank) -> list[Cell]:
+    result = sub.result or {}
+    red, safety = result.get("red_flags", []), summary.safety_in_order(result)
+    comments = "\n".join(f"{c.author}, {c.written_at.isoformat()}: {c.text}"
+                          for c in sorted(sub.comments, key=lambda c: c.version, reverse=True))
+    return [";".join(f["id"] for f in red), NAME_JOINER.join(summary.red_flag_words(bank, f) for f in red),
+            ";".join(f["id"] for f in safety),
+            NAME_JOINER.join(f"{str(f.get('level', '')).upper()}: {summary.safety_words(bank, f)}"
+                             for f in safety),
+            ";".join(summary.ids(sub, "notes")), comments]
+
+
 def row(sub: Submission, bank: Bank) -> list[Cell]:
     """One submission as raw cells (not yet neutralised), in ``columns(bank)`` order."""
-    matches = summary.matches(sub)
     meta = [sub.id, sub.submitted_at.isoformat(), sub.language, sub.questionnaire_version,
             sub.rules_version, summary.triage(sub), "yes" if sub.reviewed_at else "no", sub.reviewed_by,
             sub.reviewed_at.isoformat() if sub.reviewed_at else None, summary.age(sub)]
     answers = [_answer_cell(sub.answers.get(item.id)) for item in bank.items]
-    result = [summary.peg(sub), *(matches[i] for i in summary.INDICATIONS),
-              *(";".join(summary.ids(sub, key)) for key in ("red_flags", "safety", "notes"))]
-    return meta + answers + result
+    retired = [_answer_cell(sub.answers.get(r)) for r in bank.retired]
+    scores = summary.derived_scores(sub)
+    score_cells = [scores[k] for k in SCORE_COLUMNS[:4]] + [";".join(scores["preventive_class_names"])]
+    return meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
 
 
 def rows(submissions: Iterable[Submission], bank: Bank | None = None) -> list[list[Cell]]:
@@ -128,11 +162,22 @@ def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> byte
 def _legend(sheet, bank: Bank) -> None:
     sheet.append(["column", "meaning"])
     labels = {item.id: item.label for item in bank.items}
-    labels |= {f"match.{i}": f"Match for {summary.INDICATION_NAMES[i]}" for i in summary.INDICATIONS}
+    labels |= {r.id: f"{r.label} (v2 question, retired in v3)" for r in bank.retired.values()}
+    for i in summary.INDICATIONS:
+        name = summary.INDICATION_NAMES[i]
+        labels |= {f"match.{i}": f"Match for {name} (strong, possible, unlikely)",
+                   f"suggested.{i}": f"{name} suggested to discuss (yes/no)",
+                   f"evidence_direction.{i}": f"Evidence direction for {name}"}
     labels |= {"peg": "PEG score (mean of the three PEG items, one decimal)",
+               "phq2": "PHQ-2 (0-6; positive at 3)", "gad2": "GAD-2 (0-6; positive at 3)",
+               "preventive_classes": "Preventive classes tried (count, by the spec's class table)",
+               "preventive_class_names": "Preventive classes tried (;-separated)",
                "age": "Age in whole years on the day of submission",
-               "red_flags": "Red-flag ids raised (;-separated)", "safety_flags": "Safety flag ids",
-               "notes": "Note ids"}
+               "red_flags": "Red-flag ids raised (;-separated)",
+               "red_flag_names": "Red flags in clinician words ( | -separated)",
+               "safety_flags": "Safety flag ids, contraindications first",
+               "safety_flag_names": "Safety flags: LEVEL: text ( | -separated)",
+               "notes": "Note ids", "comments": "Clinician comments, newest first (author, time: text)"}
     for column in columns(bank):
         sheet.append([column, labels.get(column, "")])
     for cell in sheet[1]:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from questionnaire.answers import Problem, check_answers
+from questionnaire.answers import Problem, check_answers, normalise
 from questionnaire.bank import Bank, Item
 
 LANGUAGE = "language"
@@ -49,7 +49,7 @@ class Visit:
 def shown_items(bank: Bank, answers: dict, section: str) -> tuple[Item, ...]:
     """The items of ``section`` asked with ``answers`` and drawn on screen (not the language)."""
     return tuple(i for i in bank.in_section(section)
-                 if i.widget != "language" and bank.is_asked(i, answers))
+                 if i.widget != "language" and bank.is_asked(i, answers, date.today()))
 
 
 def section_screens(bank: Bank, answers: dict) -> list[str]:
@@ -101,8 +101,8 @@ def record(bank: Bank, answers: dict, item_id: str, value: object) -> dict:
     if value is None or value == "" or value == []:
         updated.pop(item_id, None)
     else:
-        updated[item_id] = value
-    return bank.prune(updated)
+        updated[item_id] = normalise(value) if isinstance(value, str) else value  # texts are stored NFC
+    return bank.prune(updated, date.today())
 
 
 def valid_answers(bank: Bank, answers: dict, today: date) -> dict:

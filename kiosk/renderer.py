@@ -73,13 +73,14 @@ class Renderer:
     def _choice(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, value)
-        st.radio(item.text[self.lang], item.codes, index=None, format_func=self._option_text(item), key=key,
+        st.radio(item.text[self.lang], item.offered_codes, index=None, format_func=self._option_text(item),
+                 key=key,
                  label_visibility="collapsed", on_change=self._on_change(item.id, key))
 
     def _multi(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, list(value) if isinstance(value, list) else None)
-        st.pills(item.text[self.lang], item.codes, selection_mode="multi",
+        st.pills(item.text[self.lang], item.offered_codes, selection_mode="multi",
                  format_func=self._option_text(item), key=key, label_visibility="collapsed",
                  on_change=self._on_change(item.id, key, _as_list))
 
@@ -95,6 +96,14 @@ class Renderer:
         # No min/max on the widget: our own check explains the range in the patient's language.
         st.number_input(item.text[self.lang], value=None, step=1, format="%d", key=key,
                         label_visibility="collapsed", on_change=self._on_change(item.id, key, _as_int))
+
+    def _scale(self, item: Item, value: object) -> None:
+        """An int item shown as its labelled points (the PHQ-2/GAD-2 options)."""
+        key = widget_key(self.token, item.id)
+        _prefill(key, value)
+        st.radio(item.text[self.lang], tuple(p.value for p in item.scale), index=None, key=key,
+                 format_func=lambda v: item.point(v).text[self.lang], label_visibility="collapsed",
+                 on_change=self._on_change(item.id, key))
 
     def _text(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
@@ -127,7 +136,7 @@ class Renderer:
         from streamlit_image_coordinates import streamlit_image_coordinates
 
         chosen = list(value) if isinstance(value, list) else []
-        codes, name = item.codes, self._option_text(item)
+        codes, name = item.offered_codes, self._option_text(item)
         key, tap_key = widget_key(self.token, item.id), widget_key(self.token, item.id, "tap")
         _prefill(key, chosen or None)
 
@@ -182,6 +191,8 @@ def answer_text(bank: Bank, ui: UiText, item: Item, value: object, language: str
         return item.option(str(value)).text[language]
     if item.type == "multi" and isinstance(value, list):
         return ", ".join(item.option(c).text[language] if item.option(c) else str(c) for c in value)
+    if item.scale and item.point(value):
+        return item.point(value).text[language]
     if item.type == "date":
         parts = _date_parts(value)
         if parts:

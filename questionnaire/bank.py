@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from questionnaire.conditions import Answers, Condition, Test, parse_condition
 LANGUAGES = ("en", "es")
 ANSWER_TYPES = ("yn", "int", "nrs", "choice", "multi", "text", "date")
 YN_CODES = ("yes", "no", "unsure")
-WIDGETS = ("default", "body_map", "language")
+WIDGETS = ("default", "body_map", "language", "scale")
 BANK_PATH = Path(__file__).with_name("bank.toml")
 
 
@@ -32,6 +33,15 @@ class Option:
     code: str
     text: Mapping[str, str]  # language -> patient wording
     label: str  # clinician wording, English
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    """One labelled value of an int item shown as options (PHQ-2/GAD-2: 0-3)."""
+
+    value: int
+    text: Mapping[str, str]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -51,14 +61,31 @@ class Item:
     optional: bool = False
     when: Condition | None = None
     widget: str = "default"
-    exclusive: str | None = None  # a multi code that excludes every other ("none")
+    exclusive: tuple[str, ...] = ()  # multi codes that each stand alone ("none"; "no", "unsure", ...)
+    hidden: tuple[str, ...] = ()  # stored codes still valid but never offered (v2 ``simple``)
+    not_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # code -> codes it excludes
+    scale: tuple[ScalePoint, ...] = ()  # an int item shown as labelled options (widget "scale")
+    readability_exception: str = ""  # the written reason a question may read harder than the aim
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
+        """Every valid code, the hidden (stored, never offered) ones included."""
         return YN_CODES if self.type == "yn" else tuple(o.code for o in self.options)
+
+    @property
+    def offered(self) -> tuple[Option, ...]:
+        """The options a renderer shows: every option but the hidden ones."""
+        return tuple(o for o in self.options if o.code not in self.hidden)
+
+    @property
+    def offered_codes(self) -> tuple[str, ...]:
+        return YN_CODES if self.type == "yn" else tuple(o.code for o in self.offered)
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
+
+    def point(self, value: object) -> ScalePoint | None:
+        return next((p for p in self.scale if p.value == value and not isinstance(value, bool)), None)
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,15 @@ class Section:
     id: str
     title: Mapping[str, str]
     intro: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A v2 question retired in v3: never asked, never offered; named for stored v2 answers."""
+
+    id: str
+    label: str  # clinician wording of the v2 question
+    replaced_by: tuple[str, ...]  # the v3 ids a v2 answer is read as (scoring/upgrade.py)
 
 
 @dataclass(frozen=True)
@@ -77,10 +113,15 @@ class Bank:
     messages: Mapping[str, Mapping[str, str]]
     yn_text: Mapping[str, Mapping[str, str]]
     derived: Mapping[str, str]  # derived red-flag and note id -> clinician label
+    retired: Mapping[str, Retired]  # retired v2 question id -> what replaced it
 
     def label(self, some_id: str) -> str:
-        """The clinician wording of an item or a derived id."""
-        return self.item(some_id).label if self.has(some_id) else self.derived[some_id]
+        """The clinician wording of an item, a derived id or a retired v2 question."""
+        if self.has(some_id):
+            return self.item(some_id).label
+        if some_id in self.derived:
+            return self.derived[some_id]
+        return self.retired[some_id].label
 
     def item(self, item_id: str) -> Item:
         return self._index[item_id]
@@ -110,21 +151,22 @@ class Bank:
         gate_tests.update((gate, cond.compile(gate_tests)) for gate, cond in self.gates.items())
         return {i.id: (i, None if i.when is None else i.when.compile(gate_tests)) for i in self.items}
 
-    def is_asked(self, item: Item | str, answers: Answers) -> bool:
+    def is_asked(self, item: Item | str, answers: Answers, as_of: date) -> bool:
+        """Whether ``item`` is asked with ``answers`` on the scoring date ``as_of``."""
         item = self.item(item) if isinstance(item, str) else item
         known = self.asked_tests.get(item.id)
         if known is not None and known[0] is item:  # this bank's own item: its compiled test
-            return known[1] is None or known[1](answers)
-        return item.when is None or item.when.holds(answers, self.gates)
+            return known[1] is None or known[1](answers, as_of)
+        return item.when is None or item.when.holds(answers, self.gates, as_of)
 
-    def asked_items(self, answers: Answers) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if self.is_asked(i, answers))
+    def asked_items(self, answers: Answers, as_of: date) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if self.is_asked(i, answers, as_of))
 
-    def prune(self, answers: Answers) -> dict:
-        """Drop answers of items that are no longer asked, until nothing changes."""
+    def prune(self, answers: Answers, as_of: date) -> dict:
+        """Drop answers of items that are no longer asked on ``as_of``, until nothing changes."""
         kept = dict(answers)
         while True:
-            dropped = [k for k in kept if self.has(k) and not self.is_asked(k, kept)]
+            dropped = [k for k in kept if self.has(k) and not self.is_asked(k, kept, as_of)]
             if not dropped:
                 return kept
             for k in dropped:
@@ -189,8 +231,37 @@ def _item(raw: dict, section_ids: set[str]) -> Item:
         label=raw.get("label") or _fail(f"{where}: missing its clinician 'label'"),
         minimum=low, maximum=high, min_len=raw.get("min_len", 1), max_len=raw.get("max_len", 200),
         multiline=raw.get("multiline", False), optional=raw.get("optional", False),
-        when=when, widget=raw.get("widget", "default"), exclusive=raw.get("exclusive"),
+        when=when, widget=raw.get("widget", "default"), exclusive=_codes(raw, "exclusive", where),
+        hidden=_codes(raw, "hidden", where), not_with=_not_with(raw, where),
+        scale=_scale(raw, where, low, high), readability_exception=raw.get("readability_exception", ""),
     )
+
+
+def _scale(raw: dict, where: str, low: object, high: object) -> tuple[ScalePoint, ...]:
+    rows = raw.get("scale", [])
+    if bool(rows) != (raw.get("widget") == "scale"):
+        raise BankError(f"{where}: a 'scale' goes with widget = \"scale\" on an int item, and only there")
+    points = []
+    for row in rows:
+        texts = _text({"t": {lang: row.get(lang) for lang in LANGUAGES}}, "t", f"{where} scale point")
+        points.append(ScalePoint(row.get("value"), texts, row.get("label") or texts["en"]))
+    if rows and (raw.get("type") != "int" or [p.value for p in points] != list(range(low, high + 1))):
+        raise BankError(f"{where}: a scale needs one point per whole number from min to max, in order")
+    return tuple(points)
+
+
+def _not_with(raw: dict, where: str) -> dict[str, tuple[str, ...]]:
+    table = raw.get("not_with", {})
+    if not isinstance(table, dict):
+        raise BankError(f"{where}: 'not_with' must be a table of code = [codes]")
+    return {code: _codes(table, code, where) for code in table}
+
+
+def _codes(raw: dict, key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BankError(f"{where}: '{key}' must be a list of option codes")
+    return tuple(value)
 
 
 def _fail(message: str):
@@ -215,8 +286,11 @@ def _check_references(items: tuple[Item, ...], gates: Mapping[str, Condition]) -
                 raise BankError(f"{where}: its condition names {ref!r}, which comes later")
         _check_gates(cond, gates, where)
     for item in items:
-        if item.exclusive and item.exclusive not in item.codes:
-            raise BankError(f"item {item.id!r}: exclusive code {item.exclusive!r} is not an option")
+        pairs = [("exclusive", c) for c in item.exclusive] + [("hidden", c) for c in item.hidden]
+        pairs += [("not_with", c) for code, others in item.not_with.items() for c in (code, *others)]
+        for key, code in pairs:
+            if code not in item.codes:
+                raise BankError(f"item {item.id!r}: {key} code {code!r} is not an option")
 
 
 def _check_gates(cond: Condition, gates: Mapping[str, Condition], where: str) -> None:
@@ -247,7 +321,24 @@ def parse_bank(data: dict) -> Bank:
     clash = set(derived) & {i.id for i in items}
     if clash or len(derived) != len(data.get("derived", [])):
         raise BankError(f"derived id {sorted(clash)[0] if clash else '?'!r}: duplicate id")
-    return Bank(str(data["version"]), sections, items, gates, messages, yn_text, derived)
+    retired = _retired(data.get("retired", []), {i.id for i in items})
+    return Bank(str(data["version"]), sections, items, gates, messages, yn_text, derived, retired)
+
+
+def _retired(rows: list[dict], item_ids: set[str]) -> dict[str, Retired]:
+    """The ``[[retired]]`` table: ids never asked again, each with its label and replacements."""
+    retired: dict[str, Retired] = {}
+    for row in rows:
+        where = f"retired {row.get('id', '?')!r}"
+        if row.get("id") in item_ids or row.get("id") in retired:
+            raise BankError(f"{where}: a retired id may not be an item or listed twice")
+        if not row.get("label"):
+            raise BankError(f"{where}: missing its clinician 'label'")
+        replaced_by = tuple(row.get("replaced_by", ()))
+        if not replaced_by or any(r not in item_ids for r in replaced_by):
+            raise BankError(f"{where}: 'replaced_by' must name items of the bank")
+        retired[row["id"]] = Retired(row["id"], row["label"], replaced_by)
+    return retired
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,6 @@
 """The item catalogue in ``docs/item-catalogue.md``, generated from the bank.
 
-``python -m questionnaire.catalogue > docs/item-catalogue.md`` (or ``make catalogue``);
+``.venv/bin/python -m questionnaire.catalogue > docs/item-catalogue.md`` (or ``make catalogue``);
 ``tests/test_questionnaire_bank.py`` fails when the committed file is out of date.
 """
 
@@ -23,16 +23,28 @@ def describe_condition(cond: Condition | None) -> str:
         values = ", ".join(cond.values)
         return f"`{cond.item}` = {values}" if len(cond.values) == 1 else f"`{cond.item}` ∈ {{{values}}}"
     if cond.kind == "includes":
-        return f"`{cond.item}` includes any of {{{', '.join(cond.values)}}}"
+        codes = [f"`{v}`" for v in cond.values]
+        listed = codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " or " + codes[-1]
+        return f"`{cond.item}` includes {listed}"
+    if cond.kind == "age_min":
+        return f"*age* ≥ {cond.number}"
     op = "≥" if cond.kind == "min" else "<"
     return f"`{cond.item}` {op} {cond.number}"
 
 
 def describe_type(item: Item) -> str:
     if item.type == "int":
-        return f"int[{item.minimum},{item.maximum}]"
+        shown = "; shown as " + ", ".join(f"{p.value} = {p.label.split(' (')[0]}" for p in item.scale)
+        return f"int[{item.minimum},{item.maximum}]" + (shown if item.scale else "")
     if item.type in ("choice", "multi"):
-        return f"{item.type}: " + ", ".join(f"`{o.code}`" for o in item.options)
+        text = f"{item.type}: " + ", ".join(f"`{o.code}`" for o in item.offered)
+        if item.exclusive:
+            text += "; " + ", ".join(f"`{c}`" for c in item.exclusive) + " stand alone"
+        if item.hidden:
+            text += "; still valid, never offered: " + ", ".join(f"`{c}`" for c in item.hidden)
+        for code, others in item.not_with.items():
+            text += f"; `{code}` not with " + ", ".join(f"`{c}`" for c in others)
+        return text
     if item.type == "text":
         low = item.min_len
         return f"text ({low}–{item.max_len}{', line breaks allowed' if item.multiline else ''})"
@@ -48,7 +60,8 @@ def render(bank: Bank) -> str:
         "# Item catalogue",
         "",
         f"Generated from `questionnaire/bank.toml` (questionnaire version `{bank.version}`) by",
-        "`make catalogue`. Do not edit by hand: a test fails when this file is out of date.",
+        "`.venv/bin/python -m questionnaire.catalogue > docs/item-catalogue.md`. Do not edit by hand:",
+        "a test fails when this file is out of date.",
         "",
     ]
     for gate, cond in bank.gates.items():
@@ -66,6 +79,10 @@ def render(bank: Bank) -> str:
     lines += ["## Derived red flags and notes (no question of their own)", "",
               "| id | clinician label |", "|---|---|"]
     lines += [f"| `{d}` | {_cell(label)} |" for d, label in bank.derived.items()]
+    lines += ["", "## Retired v2 questions (never asked; a stored v2 answer is read as its replacements)", "",
+              "| id | clinician label | read as |", "|---|---|---|"]
+    lines += [f"| `{r.id}` | {_cell(r.label)} | " + " and ".join(f"`{x}`" for x in r.replaced_by) + " |"
+              for r in bank.retired.values()]
     return "\n".join(lines) + "\n"
 
 

@@ -3,6 +3,8 @@
     from scoring import score, RULES_VERSION
     result = score(answers, as_of=date(2026, 11, 24))
     result.triage, result.indications, result.to_dict()
+    score(stored_answers, as_of=visit_date, rescore=True)   # a re-score: never a new alert
+    upgrade(stored_v2_answers, as_of=visit_date)           # the v2 -> v3 reading alone
 
 No Streamlit, database or file access here (a test scans the imports); validation is the
 questionnaire's (questionnaire.answers), shared with the kiosk.
@@ -11,6 +13,7 @@ questionnaire's (questionnaire.answers), shared with the kiosk.
 from scoring.engine import RULES_VERSION, score, score_batch, score_valid
 from scoring.types import (
     Evidence,
+    EvidenceDirection,
     IndicationResult,
     Match,
     Note,
@@ -21,8 +24,10 @@ from scoring.types import (
     ScreeningResult,
     Triage,
 )
+from scoring.upgrade import Upgraded, upgrade
 
 __all__ = [
-    "RULES_VERSION", "Evidence", "IndicationResult", "Match", "Note", "Reason", "RedFlag", "SafetyFlag",
-    "SafetyLevel", "ScreeningResult", "Triage", "score", "score_batch", "score_valid",
+    "RULES_VERSION", "Evidence", "EvidenceDirection", "IndicationResult", "Match", "Note", "Reason",
+    "RedFlag", "SafetyFlag", "SafetyLevel", "ScreeningResult", "Triage", "Upgraded", "score", "score_batch",
+    "score_valid", "upgrade",
 ]

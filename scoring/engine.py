@@ -1,6 +1,7 @@
 """The scoring: a pure function of an answers document and the scoring date.
 
-``score`` validates the document with the questionnaire's own check (one source of truth for
+``score`` first reads a stored version-2 document under v3 (scoring/upgrade.py; nothing changes
+in a v3 document), validates it with the questionnaire's own check (one source of truth for
 types, ranges, options, asked-when, unknown ids and the cross-item rule), then applies the
 rules. ``score_batch`` is the ``--jsonl`` path: one result (or error) dict per input line.
 """
@@ -11,18 +12,20 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from questionnaire.answers import InvalidAnswers, require_valid
+from questionnaire.answers import InvalidAnswers, check_answers
 from questionnaire.bank import Bank, load_bank
 from scoring.evidence import INDICATION_EVIDENCE, INDICATION_ORDER
 from scoring.flags import asked_red_flags, derived_red_flags, triage
 from scoring.indications import RULES
-from scoring.notes import notes
-from scoring.safety import safety_flags
-from scoring.types import IndicationResult, Match, ScreeningResult
+from scoring.notes import gad2, notes, phq2
+from scoring.safety import raises_triage, safety_flags
+from scoring.types import EvidenceDirection, IndicationResult, Match, ScreeningResult
+from scoring.upgrade import Upgraded, name_as_written, upgrade
 
 # Bump whenever a rule or a fixed text changes (docs/scoring.md, "RULES_VERSION").
 # Form: YYYY.MM.DD[.n] of the change. tests/test_scoring_contract.py (RECORDED) pins the rules' sources.
-RULES_VERSION = "2026.11.24.1"
+# 2026.12.01: clinical contract version 3 (every v2 version was 2026.11.24[.n]).
+RULES_VERSION = "2026.12.01"
 
 PEG_ITEMS = ("peg.pain", "peg.enjoyment", "peg.activity")
 
@@ -36,40 +39,67 @@ def peg(a: Mapping[str, object]) -> float | None:
     return round(sum(values) / 3, 1)  # type: ignore[arg-type]
 
 
-_STRONGEST_FIRST = tuple(sorted(Match, key=lambda m: m.rank))
+def _group(r: IndicationResult) -> tuple[int, int]:
+    """Suggested first, then the other strong or possible ones, then unlikely; strongest first."""
+    return (0 if r.suggested else 2 if r.match is Match.UNLIKELY else 1), r.match.rank
 
 
-def _indications(a: Mapping[str, object], bank: Bank) -> tuple[IndicationResult, ...]:
+def _indications(a: Mapping[str, object], bank: Bank, as_of: date) -> tuple[IndicationResult, ...]:
     results = []
     for ind_id in INDICATION_ORDER:
-        match, reasons = RULES[ind_id](a, bank)
-        evidence, text = INDICATION_EVIDENCE[ind_id]
-        results.append(IndicationResult(ind_id, match, evidence, text, reasons))
-    # Strongest first, ties in the fixed order: a stable sort on Match.rank, without the sort.
-    return tuple([r for level in _STRONGEST_FIRST for r in results if r.match is level])
+        match, reasons = RULES[ind_id](a, bank, as_of)
+        evidence, direction, text = INDICATION_EVIDENCE[ind_id]
+        suggested = match is not Match.UNLIKELY and direction is not EvidenceDirection.PROBABLY_INEFFECTIVE
+        results.append(IndicationResult(ind_id, match, evidence, text, reasons, direction, suggested))
+    return tuple(sorted(results, key=_group))  # stable: ties keep the fixed order
 
 
-def score_valid(a: Mapping[str, object], as_of: date, bank: Bank) -> ScreeningResult:
-    """The rules on a document already known to be valid."""
-    indications = _indications(a, bank)
+NOT_UPGRADED = Upgraded({})
+
+
+def score_valid(a: Mapping[str, object], as_of: date, bank: Bank, upgraded: Upgraded = NOT_UPGRADED,
+                rescore: bool = False) -> ScreeningResult:
+    """The rules on a (v3, upgraded) document already known to be valid."""
+    indications = _indications(a, bank, as_of)
     migraine = next(i.match for i in indications if i.id == "chronic_migraine")
-    flags = asked_red_flags(a) + derived_red_flags(a, as_of)
+    sources = upgraded.sources
+    flags = asked_red_flags(a, sources) + derived_red_flags(a, as_of, sources)
+    safety = safety_flags(a, bank, upgraded.postpartum_unknown)
     return ScreeningResult(
-        triage=triage(flags), indications=indications, red_flags=tuple(flags),
-        safety=tuple(safety_flags(a, bank)), notes=tuple(notes(a, as_of, migraine)),
-        peg=peg(a), rules_version=RULES_VERSION,
+        triage=triage(flags, raises_triage(a, safety)), indications=indications, red_flags=tuple(flags),
+        safety=tuple(safety), notes=tuple(notes(a, as_of, migraine)), peg=peg(a),
+        rules_version=RULES_VERSION, phq2=phq2(a), gad2=gad2(a), rescore=rescore,
+        upgraded_from=upgraded.v2_ids,
     )
 
 
-def score(answers: Mapping[str, object], as_of: date) -> ScreeningResult:
-    """Score one answers document on ``as_of``.
+def read_v3(bank: Bank, answers: object, as_of: date) -> tuple[dict, Upgraded]:
+    """Upgrade (a v2 document), then validate: the valid v3 document and what the upgrade did.
 
+    Raises ``InvalidAnswers`` naming every bad item as the document wrote it (a problem with an
+    upgraded answer names the v2 id it came from).
+    """
+    if isinstance(answers, Mapping) and not isinstance(answers, dict):
+        answers = dict(answers)
+    up = upgrade(answers, as_of)  # type: ignore[arg-type]
+    doc = up.answers if up.answers is answers else dict(up.answers)
+    problems = check_answers(bank, doc, as_of)
+    if problems:
+        raise InvalidAnswers(name_as_written(problems, up), bank)
+    return doc, up  # type: ignore[return-value]
+
+
+def score(answers: Mapping[str, object], as_of: date, *, rescore: bool = False) -> ScreeningResult:
+    """Score one answers document (v3, or a stored v2 one: upgraded first) on ``as_of``.
+
+    ``rescore=True`` marks the result as a re-score of a stored submission (``result.rescore``;
+    never a new alert, see ``ScreeningResult.alerts``); the mark is not part of the output JSON.
     Raises ``questionnaire.answers.InvalidAnswers`` (naming every bad item) when the document
     breaks the bank's rules. Partial documents are fine: unanswered is never guessed.
     """
     bank = load_bank()
-    doc = dict(answers) if isinstance(answers, Mapping) and not isinstance(answers, dict) else answers
-    return score_valid(require_valid(bank, doc, as_of), as_of, bank)
+    doc, up = read_v3(bank, answers, as_of)
+    return score_valid(doc, as_of, bank, up, rescore)
 
 
 class DuplicateId(ValueError):
@@ -129,7 +159,8 @@ def score_line(text: str | bytes, line: int, as_of: date, bank: Bank) -> dict:
     except (ValueError, RecursionError) as exc:
         return error_entry(f"not valid JSON: {exc}", line, [])
     try:
-        return score_valid(require_valid(bank, doc, as_of), as_of, bank).to_dict()
+        valid, up = read_v3(bank, doc, as_of)
+        return score_valid(valid, as_of, bank, up).to_dict()
     except InvalidAnswers as exc:
         return error_entry(str(exc), line, exc.items)
 

@@ -36,6 +36,12 @@ def no(a: Answers, item: str) -> bool:
     return a.get(item) == NO
 
 
+def includes(a: Answers, item: str, code: str) -> bool:
+    """A multi answer holds ``code`` ("`X` includes c")."""
+    value = a.get(item)
+    return isinstance(value, list) and code in value
+
+
 def at_least(a: Answers, item: str, n: int) -> bool:
     """A threshold: holds only on an answered number of at least ``n``."""
     value = a.get(item)
@@ -103,15 +109,17 @@ def migraine_features(a: Answers) -> Pattern:
 
 def tension_features(a: Answers) -> Pattern:
     """>= 2 of {not one-sided, pressing, mild/moderate, not worse with activity} and nausea = no
-    and not (light and noise both bother) (ICHD-3 2.2/2.3)."""
+    and (light = no or noise = no): at most one of the two, read only on an explicit "no"
+    (ICHD-3 2.2/2.3; v2 read "not both yes", which let "unsure" count as "no")."""
     severity = a.get("ha.severity")
     traits = [w for w, ok in (("not one-sided", no(a, "ha.one_side")), ("pressing", yes(a, "ha.pressing")),
                               (f"{severity}", severity in ("mild", "moderate")),
                               ("not worse with activity", no(a, "ha.worse_activity"))) if ok]
     no_nausea = no(a, "ha.nausea")
-    not_both = not (yes(a, "ha.light") and yes(a, "ha.sound"))
-    extras = (["no nausea"] if no_nausea else []) + (["not both light and noise"] if not_both else [])
-    return Pattern(len(traits) >= 2 and no_nausea and not_both, tuple(traits + extras), TENSION_ITEMS)
+    quiet = [w for w, ok in (("light does not bother", no(a, "ha.light")),
+                             ("noise does not bother", no(a, "ha.sound"))) if ok]
+    extras = (["no nausea"] if no_nausea else []) + quiet
+    return Pattern(len(traits) >= 2 and no_nausea and bool(quiet), tuple(traits + extras), TENSION_ITEMS)
 
 
 def id_migraine(a: Answers) -> Pattern:

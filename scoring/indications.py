@@ -9,16 +9,21 @@ or unanswered.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from questionnaire.bank import Bank
+from scoring.evidence import CM_EXCLUDES_TENSION, ON_TREATMENT, TENSION_ALTERNATIVES
 from scoring.helpers import (
     MIGRAINE_ITEMS,
     TENSION_ITEMS,
     Answers,
     Pattern,
     at_least,
+    below,
     id_migraine,
+    includes,
     migraine_features,
+    no,
     says,
     shown,
     tension_features,
@@ -27,7 +32,7 @@ from scoring.helpers import (
 from scoring.reasons import Check, found, shortfall, uncertain
 from scoring.types import Match, Reason
 
-Rule = Callable[[Answers, Bank], tuple[Match, tuple[Reason, ...]]]
+Rule = Callable[[Answers, Bank, date], tuple[Match, tuple[Reason, ...]]]
 
 LONG_HEADACHE = ("4h_to_1d", "over_1d", "constant")
 STRONG, POSSIBLE, UNLIKELY = Match.STRONG, Match.POSSIBLE, Match.UNLIKELY
@@ -56,13 +61,13 @@ def _pattern(p: Pattern, name: str, need: str) -> Check:
 
 
 def _finish(match: Match, facts: list[Reason | None], short: Callable[[], Reason | None],
-            a: Answers, bank: Bank, read: tuple[str, ...]) -> tuple[Match, tuple[Reason, ...]]:
+            a: Answers, bank: Bank, as_of: date, read: tuple[str, ...]) -> tuple[Match, tuple[Reason, ...]]:
     reasons = [r for r in facts if r is not None]
     if match is not STRONG:
         gap = short()
         if gap is not None:
             reasons.append(gap)
-    reasons.extend(uncertain(bank, a, read))
+    reasons.extend(uncertain(bank, a, as_of, read))
     return match, tuple(reasons)
 
 
@@ -80,18 +85,18 @@ _CLOSED: dict[tuple[str, str | None], Reason] = {
 }
 
 
-def _closed(a: Answers, bank: Bank, gate: str) -> tuple[Match, tuple[Reason, ...]]:
+def _closed(a: Answers, bank: Bank, as_of: date, gate: str) -> tuple[Match, tuple[Reason, ...]]:
     """The indication's opening question is not "yes": unlikely, and say why."""
-    return UNLIKELY, (_CLOSED[gate, a.get(gate)], *uncertain(bank, a, (gate,)))  # type: ignore[index]
+    return UNLIKELY, (_CLOSED[gate, a.get(gate)], *uncertain(bank, a, as_of, (gate,)))  # type: ignore[index]
 
 
 # ---------------------------------------------------------------- headaches
 MIGRAINE_NEED = ("2 of one-sided, throbbing, moderate/severe, worse with activity; "
                  "and nausea, or light and noise")
 TENSION_NEED = ("2 of not one-sided, pressing, mild/moderate, not worse with activity; and nausea = no; "
-                "and not both light and noise")
+                "and light = no or noise = no")
 CM_READ = ("ha.days", "ha.months", "ha.migraine_days", "ha.duration") + MIGRAINE_ITEMS
-TTH_READ = ("ha.days", "ha.months") + TENSION_ITEMS
+TTH_READ = ("ha.days", "ha.months", "ha.migraine_days") + TENSION_ITEMS
 
 
 def _frequency(a: Answers) -> str:
@@ -101,9 +106,9 @@ def _frequency(a: Answers) -> str:
     return d + m
 
 
-def _pattern_reason(p: Pattern, name: str) -> Reason:
+def _pattern_reason(p: Pattern, name: str, supporting: str = "") -> Reason:
     if p.holds:
-        return Reason(f"Typical headache has {name}: {', '.join(p.found)}", p.items)
+        return Reason(f"Typical headache has {name}{supporting}: {', '.join(p.found)}", p.items)
     return Reason(f"Typical headache lacks {name} (found: {', '.join(p.found) or 'none'})", p.items)
 
 
@@ -111,18 +116,24 @@ def _migraine_facts(a: Answers) -> Reason:
     mdays = a.get("ha.migraine_days")
     return Reason("; ".join((
         _frequency(a),
-        "migraine-feature days not answered" if mdays is None else f"{mdays} with migraine features",
+        "migraine-type days not answered" if mdays is None else f"{mdays} migraine-type days",
         f"lasting {shown(a, 'ha.duration')}" if "ha.duration" in a else "duration not answered",
     )), ("ha.days", "ha.months", "ha.migraine_days", "ha.duration"))
 
 
-def chronic_migraine(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
+def chronic_migraine_counts(a: Answers) -> bool:
+    """ICHD-3 1.3 criteria A and C: >= 15 headache days with >= 8 migraine-type days."""
+    return at_least(a, "ha.days", 15) and at_least(a, "ha.migraine_days", 8)
+
+
+def chronic_migraine(a: Answers, bank: Bank, as_of: date) -> tuple[Match, tuple[Reason, ...]]:
     if a.get("ha.any") != "yes":
-        return _closed(a, bank, "ha.any")
+        return _closed(a, bank, as_of, "ha.any")
     features = migraine_features(a)
     many_days, eight = at_least(a, "ha.days", 15), at_least(a, "ha.migraine_days", 8)
     long = a.get("ha.duration") in LONG_HEADACHE
-    match = _level(many_days and at_least(a, "ha.months", 3) and eight and long and features.holds,
+    # Strong whatever the character of the typical headache (ICHD-3 1.3; US label: 4 h a day or longer).
+    match = _level(many_days and eight and at_least(a, "ha.months", 3) and long,
                    many_days and (features.holds or eight))
     idm = id_migraine(a)
     id_text = (f"ID-Migraine {'positive' if idm.holds else 'negative'} "
@@ -133,41 +144,54 @@ def chronic_migraine(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]
         if match is POSSIBLE:
             return shortfall(STRONG, [
                 days, _at_least(a, "ha.months", 3, "months at this frequency"),
-                _at_least(a, "ha.migraine_days", 8, "days with migraine features"),
-                Check(long, "headaches lasting 4 h or longer", _got(a, "ha.duration"), ("ha.duration",)),
-                _pattern(features, "migraine features", MIGRAINE_NEED)])
+                _at_least(a, "ha.migraine_days", 8, "migraine-type days"),
+                Check(long, "headaches lasting 4 h or longer", _got(a, "ha.duration"), ("ha.duration",))])
         return shortfall(POSSIBLE, [days, Check(
-            features.holds or eight, "migraine features or ≥ 8 days with migraine features",
+            features.holds or eight, "migraine features or ≥ 8 migraine-type days",
             f"features {'found' if features.holds else 'not found'}, "
-            f"migraine-feature days {_got(a, 'ha.migraine_days')}", features.items + ("ha.migraine_days",))])
+            f"migraine-type days {_got(a, 'ha.migraine_days')}", features.items + ("ha.migraine_days",))])
 
-    facts = [_migraine_facts(a), _pattern_reason(features, "migraine features"), Reason(id_text, idm.items)]
-    return _finish(match, facts, short, a, bank, CM_READ)
+    facts = [_migraine_facts(a),
+             _pattern_reason(features, "migraine features", " (supporting, not required)"),
+             Reason(id_text, idm.items)]
+    if includes(a, "toxin.prior_for", "migraine"):
+        facts.append(Reason(ON_TREATMENT, ("toxin.prior_for",)))
+    return _finish(match, facts, short, a, bank, as_of, CM_READ)
 
 
-def tension_type_headache(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
+def tension_type_headache(a: Answers, bank: Bank, as_of: date) -> tuple[Match, tuple[Reason, ...]]:
     if a.get("ha.any") != "yes":
-        return _closed(a, bank, "ha.any")
+        return _closed(a, bank, as_of, "ha.any")
+    facts = [Reason(_frequency(a), ("ha.days", "ha.months"))]
+    if chronic_migraine_counts(a):  # ICHD-3 1.3 excludes 2.3
+        facts.append(Reason(CM_EXCLUDES_TENSION, ("ha.days", "ha.migraine_days")))
+        return _finish(UNLIKELY, facts, lambda: None, a, bank, as_of, TTH_READ)
     features = tension_features(a)
     many_days = at_least(a, "ha.days", 15)
-    match = _level(features.holds and many_days and at_least(a, "ha.months", 3), features.holds and many_days)
+    under_eight = below(a, "ha.migraine_days", 8)
+    match = _level(features.holds and many_days and at_least(a, "ha.months", 3) and under_eight,
+                   features.holds and many_days)
 
     def short() -> Reason | None:
         episodic = "headache days a month (under 15 is episodic: no place for toxin)"
         checks = [_pattern(features, "tension features", TENSION_NEED), _at_least(a, "ha.days", 15, episodic)]
         if match is POSSIBLE:
-            checks.append(_at_least(a, "ha.months", 3, "months at this frequency"))
+            checks += [_at_least(a, "ha.months", 3, "months at this frequency"),
+                       Check(under_eight, "fewer than 8 migraine-type days (answered)",
+                             _got(a, "ha.migraine_days"), ("ha.migraine_days",))]
         return shortfall(STRONG if match is POSSIBLE else POSSIBLE, checks)
 
-    facts = [Reason(_frequency(a), ("ha.days", "ha.months")), _pattern_reason(features, "tension features")]
-    return _finish(match, facts, short, a, bank, TTH_READ)
+    facts.append(_pattern_reason(features, "tension features"))
+    if match is not UNLIKELY:
+        facts.append(Reason(TENSION_ALTERNATIVES, ("ha.days",)))
+    return _finish(match, facts, short, a, bank, as_of, TTH_READ)
 
 
 # ---------------------------------------------------------------- neck
 CD_READ = ("neck.pulls", "neck.sensory_trick", "neck.tremor", "neck.onset")
 
 
-def cervical_dystonia(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
+def cervical_dystonia(a: Answers, bank: Bank, as_of: date) -> tuple[Match, tuple[Reason, ...]]:
     pulls, tremor, onset = yes(a, "neck.pulls"), yes(a, "neck.tremor"), a.get("neck.onset")
     trick_or_tremor = yes(a, "neck.sensory_trick") or tremor
     acute = pulls and onset == "days"
@@ -196,16 +220,16 @@ def cervical_dystonia(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]
         return shortfall(POSSIBLE, [Check(False, "involuntary pulling or head tremor", got,
                                           ("neck.pulls", "neck.tremor"))])
 
-    return _finish(match, [found(parts)], short, a, bank, CD_READ)
+    return _finish(match, [found(parts)], short, a, bank, as_of, CD_READ)
 
 
 # ---------------------------------------------------------------- low back
 LBP_READ = ("back.months", "back.spasms", "back.below_knee")
 
 
-def low_back_pain(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
+def low_back_pain(a: Answers, bank: Bank, as_of: date) -> tuple[Match, tuple[Reason, ...]]:
     if a.get("back.pain") != "yes":
-        return _closed(a, bank, "back.pain")
+        return _closed(a, bank, as_of, "back.pain")
     long_enough, spasms = at_least(a, "back.months", 3), yes(a, "back.spasms")
     match = _level(long_enough and spasms and a.get("back.below_knee") == "no", long_enough or spasms)
     months = a.get("back.months")
@@ -227,19 +251,21 @@ def low_back_pain(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
         return shortfall(POSSIBLE, [Check(False, "≥ 3 months of pain or spasms", got,
                                           ("back.months", "back.spasms"))])
 
-    return _finish(match, [facts], short, a, bank, LBP_READ)
+    return _finish(match, [facts], short, a, bank, as_of, LBP_READ)
 
 
 # ---------------------------------------------------------------- muscle knots
 MF_READ = ("mf.press_familiar", "mf.spreads", "mf.months", "mf.widespread", "mf.fatigue_sleep")
 
 
-def myofascial_pain(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
+def myofascial_pain(a: Answers, bank: Bank, as_of: date) -> tuple[Match, tuple[Reason, ...]]:
     if a.get("mf.knots") != "yes":
-        return _closed(a, bank, "mf.knots")
-    fibro = yes(a, "mf.widespread") and yes(a, "mf.fatigue_sleep")
+        return _closed(a, bank, as_of, "mf.knots")
+    # The fibromyalgia pattern explicitly ruled out: an explicit "no" to either (v2's "unless both
+    # yes" let "unsure" beat "yes").
+    not_fibro = no(a, "mf.widespread") or no(a, "mf.fatigue_sleep")
     spreads_or_long = yes(a, "mf.spreads") or at_least(a, "mf.months", 3)
-    match = _level(yes(a, "mf.press_familiar") and spreads_or_long and not fibro, True)
+    match = _level(yes(a, "mf.press_familiar") and spreads_or_long and not_fibro, True)
     months = a.get("mf.months")
     facts = found([
         ("Muscle knots" + ("" if months is None else f" for {months} months"), ("mf.knots", "mf.months")),
@@ -256,10 +282,13 @@ def myofascial_pain(a: Answers, bank: Bank) -> tuple[Match, tuple[Reason, ...]]:
             Check(spreads_or_long, "spreading pain or ≥ 3 months",
                   f"spreads {shown(a, 'mf.spreads')}, months {_got(a, 'mf.months')}",
                   ("mf.spreads", "mf.months")),
-            Check(not fibro, "no widespread pain with fatigue or poor sleep",
-                  "both yes: a fibromyalgia pattern", ("mf.widespread", "mf.fatigue_sleep"))])
+            Check(not_fibro, "the fibromyalgia pattern ruled out (widespread pain = no, or fatigue "
+                  "and poor sleep = no)",
+                  f"widespread {shown(a, 'mf.widespread')}, "
+                  f"fatigue or poor sleep {shown(a, 'mf.fatigue_sleep')}",
+                  ("mf.widespread", "mf.fatigue_sleep"))])
 
-    return _finish(match, [facts], short, a, bank, MF_READ)
+    return _finish(match, [facts], short, a, bank, as_of, MF_READ)
 
 
 RULES: dict[str, Rule] = {

@@ -10,6 +10,7 @@ Three kinds, in this order for every indication:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import NamedTuple
 
 from questionnaire.bank import Bank
@@ -53,7 +54,7 @@ def shortfall(level: Match, checks: Iterable[Check]) -> Reason | None:
     return Reason(f"Not {level._value_}: {text}", tuple(items))
 
 
-def uncertain(bank: Bank, a: Answers, read: tuple[str, ...]) -> list[Reason]:
+def uncertain(bank: Bank, a: Answers, as_of: date, read: tuple[str, ...]) -> list[Reason]:
     """The asked items the rules read that were answered "unsure" or left unanswered."""
     unsure, missing = [], []
     asked = bank.asked_tests  # item id -> (item, compiled asked-when or None), as bank.is_asked
@@ -61,7 +62,7 @@ def uncertain(bank: Bank, a: Answers, read: tuple[str, ...]) -> list[Reason]:
         value = a.get(i)
         if value == UNSURE:
             unsure.append(i)
-        elif value is None and ((test := asked[i][1]) is None or test(a)):
+        elif value is None and ((test := asked[i][1]) is None or test(a, as_of)):
             missing.append(i)
     out = []
     if unsure:

@@ -51,6 +51,15 @@ class Evidence(StrEnum):
     OFF_LABEL = "off_label"
 
 
+class EvidenceDirection(StrEnum):
+    """What the evidence says toxin does for an indication (clinical-core.md, evidence table)."""
+
+    EFFECTIVE = "effective"
+    POSSIBLY_EFFECTIVE = "possibly_effective"
+    PROBABLY_INEFFECTIVE = "probably_ineffective"
+    INSUFFICIENT = "insufficient"
+
+
 _MATCH_RANK = {Match.STRONG: 0, Match.POSSIBLE: 1, Match.UNLIKELY: 2}
 _TRIAGE_RANK = {Triage.ROUTINE: 0, Triage.REVIEW: 1, Triage.URGENT: 2}
 
@@ -73,10 +82,13 @@ class IndicationResult:
     evidence: Evidence
     evidence_text: str
     reasons: tuple[Reason, ...]
+    evidence_direction: EvidenceDirection
+    suggested: bool  # match strong or possible, and the direction not probably_ineffective
 
     def to_dict(self) -> dict:
         # ``_value_`` is the enum's plain str (Enum's own attribute; faster than ``.value``).
-        return {"id": self.id, "match": self.match._value_, "evidence": self.evidence._value_,
+        return {"id": self.id, "match": self.match._value_, "suggested": self.suggested,
+                "evidence": self.evidence._value_, "evidence_direction": self.evidence_direction._value_,
                 "evidence_text": self.evidence_text,
                 "reasons": [{"text": r.text, "items": list(r.items)} for r in self.reasons]}
 
@@ -89,9 +101,11 @@ class RedFlag:
     level: Triage  # URGENT or REVIEW
     answer: str  # "yes" or "unsure"
     items: tuple[str, ...]
+    text: str  # clinician wording; a derived flag says why it was derived
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "level": self.level._value_, "answer": self.answer, "items": list(self.items)}
+        return {"id": self.id, "level": self.level._value_, "answer": self.answer, "items": list(self.items),
+                "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +132,25 @@ class ScreeningResult:
     """Everything the scoring concludes from one answers document on one scoring date."""
 
     triage: Triage
-    indications: tuple[IndicationResult, ...]  # strongest first, ties in the fixed order
+    indications: tuple[IndicationResult, ...]  # suggested, other strong/possible, unlikely
     red_flags: tuple[RedFlag, ...]  # asked (table order) before derived (table order)
     safety: tuple[SafetyFlag, ...]
     notes: tuple[Note, ...]
     peg: float | None
     rules_version: str
+    phq2: int | None = None
+    gad2: int | None = None
+    # Outside the output JSON (the contract's object has no such keys); see docs/scoring.md.
+    rescore: bool = False  # a re-score of a stored submission: never a new alert
+    upgraded_from: tuple[str, ...] = ()  # the v2 ids the upgrade read (empty for a v3 document)
 
     def indication(self, indication_id: str) -> IndicationResult:
         return next(i for i in self.indications if i.id == indication_id)
+
+    @property
+    def alerts(self) -> bool:
+        """Whether this result may show the patient the urgent instruction: never for a re-score."""
+        return self.triage is Triage.URGENT and not self.rescore
 
     def to_dict(self) -> dict:
         """The spec's output JSON object, keys in the spec's order."""
@@ -137,5 +161,7 @@ class ScreeningResult:
             "safety": [f.to_dict() for f in self.safety],
             "notes": [n.to_dict() for n in self.notes],
             "peg": self.peg,
+            "phq2": self.phq2,
+            "gad2": self.gad2,
             "rules_version": self.rules_version,
         }

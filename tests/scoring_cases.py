@@ -13,12 +13,14 @@ HA = {"ha.any": "yes"}
 MIGRAINE = {"ha.one_side": "yes", "ha.throbbing": "yes", "ha.nausea": "yes"}
 CM_STRONG = {**HA, "ha.days": 15, "ha.months": 3, "ha.migraine_days": 8, "ha.duration": "4h_to_1d",
              **MIGRAINE}
-# Tension features: not one-sided, pressing; nausea no; light no (so not both light and noise).
+# Tension features: not one-sided, pressing; nausea no; light no (at most one of light and noise).
 TENSION = {"ha.one_side": "no", "ha.pressing": "yes", "ha.nausea": "no", "ha.light": "no"}
-TTH_STRONG = {**HA, "ha.days": 15, "ha.months": 3, **TENSION}
+# Chronic tension-type: strong needs ha.migraine_days answered and under 8 (v3).
+TTH_STRONG = {**HA, "ha.days": 15, "ha.months": 3, "ha.migraine_days": 0, **TENSION}
 CD_STRONG = {"neck.pulls": "yes", "neck.sensory_trick": "yes", "neck.onset": "months"}
 LBP_STRONG = {"back.pain": "yes", "back.months": 3, "back.spasms": "yes", "back.below_knee": "no"}
-MF_STRONG = {"mf.knots": "yes", "mf.press_familiar": "yes", "mf.spreads": "yes"}
+# Myofascial strong needs the fibromyalgia pattern ruled out explicitly (v3): widespread = no here.
+MF_STRONG = {"mf.knots": "yes", "mf.press_familiar": "yes", "mf.spreads": "yes", "mf.widespread": "no"}
 
 
 def doc(*parts: dict) -> dict:
@@ -49,6 +51,10 @@ def birthday_tomorrow(years: int, as_of: date = AS_OF) -> str:
 
 def flags(result: ScreeningResult) -> list[tuple[str, str, str]]:
     return [(f.id, f.level.value, f.answer) for f in result.red_flags]
+
+
+def flag_ids(result: ScreeningResult) -> list[str]:
+    return [f.id for f in result.red_flags]
 
 
 def note_ids(result: ScreeningResult) -> list[str]:

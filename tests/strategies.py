@@ -7,9 +7,11 @@ One generator, two sources of randomness:
 
 The walk follows the bank in order (a condition only names earlier items), so every generated
 document respects asked-when; values respect types, ranges, options, "none"-exclusive multi
-choices, text lengths and control characters, dates (not after ``as_of``, age 0-120), and
-``ha.migraine_days <= ha.days``. ``skip`` is the chance that an asked item is left unanswered
-(partial documents are valid); ``skip=0`` gives complete documents (optional texts still vary).
+choices (and every code that stands alone), the v2 code ``simple`` now and then but never with
+``paracetamol`` or ``nsaid``, text lengths (after NFC) and refused characters (Cc, Cs, Cf, Zl,
+Zp), dates (not after ``as_of``, age 0-120), and ``ha.migraine_days <= ha.days``. ``skip`` is the
+chance that an asked item is left unanswered (partial documents are valid); ``skip=0`` gives
+complete documents (optional texts still vary).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import random
 import string
 from datetime import date, timedelta
 from typing import Protocol
+from unicodedata import normalize
 
 from questionnaire.answers import MAX_AGE, age_on
 from questionnaire.bank import Bank, Item
@@ -48,10 +51,17 @@ def _number(pick: Picker, item: Item, high: int) -> int:
 
 def _multi(pick: Picker, item: Item) -> list[str]:
     if item.exclusive and pick.chance(15):
-        return [item.exclusive]
-    codes = [c for c in item.codes if c != item.exclusive]
+        return [_choose(pick, item.exclusive)]  # "none", or one of the codes that stand alone
+    codes = [c for c in item.offered_codes if c not in item.exclusive]
+    if item.hidden and pick.chance(10):  # a stored v2 code (``simple``): valid, never offered
+        codes = [c for c in item.codes if c not in item.exclusive]
     chosen = [c for c in codes if pick.chance(30)]
-    return chosen or [_choose(pick, codes)]
+    chosen = chosen or [_choose(pick, codes)]
+    for code, others in item.not_with.items():  # ``simple`` never with paracetamol or nsaid
+        if code in chosen and len(chosen) > 1:
+            chosen = [c for c in chosen if c not in others] if pick.chance(50) else [
+                c for c in chosen if c != code]
+    return chosen
 
 
 def _birth_date(pick: Picker, as_of: date) -> str:
@@ -87,7 +97,7 @@ def build_document(bank: Bank, as_of: date, pick: Picker, skip: int = 10, fixed:
     """
     doc: dict = {}
     for item in bank.items:
-        if not bank.is_asked(item, doc):
+        if not bank.is_asked(item, doc, as_of):
             continue
         if fixed and item.id in fixed:
             doc[item.id] = fixed[item.id]
@@ -137,11 +147,11 @@ def answers_documents(bank: Bank, as_of: date, skip: int = 10, fixed: dict | Non
             return self.draw(st.integers(0, 99)) < percent
 
         def text(self, low: int, high: int, multiline: bool) -> str:
-            chars = st.characters(blacklist_categories=("Cc", "Cs"))
+            chars = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
             if multiline:
                 chars = st.one_of(chars, st.sampled_from("\n\r"))
             raw = st.text(chars, min_size=max(low, 1), max_size=min(high, 40))
-            return self.draw(raw.filter(lambda s: low <= len(s.strip()) <= high))
+            return self.draw(raw.filter(lambda s: low <= len(normalize("NFC", s).strip()) <= high))
 
     @st.composite
     def documents(draw):

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from conftest import AS_OF
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhirpathpy import evaluate
+from fhirpathpy.models import models
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import answers_documents
 
 from export import fhir, samples
 from export import fhir_questionnaire as fq
 from questionnaire.answers import check_answers
 from questionnaire.bank import load_bank
 from questionnaire.conditions import parse_condition
-from tests.conftest import AS_OF
 
 BANK = load_bank()
 Q_JSON = json.loads(fq.questionnaire(BANK).model_dump_json(exclude_none=True))
@@ -31,7 +34,8 @@ def q_json(bank) -> dict:
 
 
 def _questions(q: dict) -> list[dict]:
-    return [i for group in q["item"] for i in group["item"]]
+    """The questions of the bank's sections (not the hidden group of retired v2 questions)."""
+    return [i for group in q["item"] if group["linkId"] != fq.RETIRED_GROUP for i in group["item"]]
 
 
 def _ext(node: dict, url: str):
@@ -51,7 +55,15 @@ def test_questionnaire_validates_and_parses_back(bank, q_json):
     again = Questionnaire.model_validate_json(json.dumps(q_json))
     assert again.version == bank.version and again.url == fq.QUESTIONNAIRE_URL
     assert [i["linkId"] for i in _questions(q_json)] == [i.id for i in bank.items]
-    assert [g["linkId"] for g in q_json["item"]] == [s.id for s in bank.sections]
+    assert [g["linkId"] for g in q_json["item"]] == [s.id for s in bank.sections] + [fq.RETIRED_GROUP]
+
+
+def test_retired_v2_questions_are_a_hidden_read_only_group(bank, q_json):
+    group = q_json["item"][-1]
+    assert group["readOnly"] is True and _ext(group, fq.HIDDEN)["valueBoolean"] is True
+    expected = [(r.id, r.label) for r in bank.retired.values()]
+    assert [(i["linkId"], i["text"]) for i in group["item"]] == expected
+    assert {i["linkId"] for i in group["item"]}.isdisjoint(i.id for i in bank.items)
 
 
 def test_every_item_is_typed_and_translated(bank, q_json):
@@ -87,8 +99,30 @@ def test_yn_items_offer_yes_no_unsure_and_none_is_exclusive(q_json):
     assert _ext(none, fq.OPTION_EXCLUSIVE)["valueBoolean"] is True
 
 
+def _response(answers: dict) -> dict:
+    """A bare QuestionnaireResponse holding ``answers`` (typed as FHIR types them)."""
+    def value(v):
+        if isinstance(v, int):
+            return {"valueInteger": v}
+        if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+            return {"valueDate": v}
+        return {"valueCoding": {"code": v}}
+    items = [{"linkId": k, "answer": [value(v) for v in (vs if isinstance(vs, list) else [vs])]}
+             for k, vs in answers.items()]
+    return {"resourceType": "QuestionnaireResponse", "status": "completed",
+            "item": [{"linkId": "g", "item": items}]}
+
+
 def _enabled(q: dict, answers: dict) -> bool:
-    """FHIR R4 enableWhen semantics, written out independently of the exporter."""
+    """FHIR R4 enableWhen semantics, written out independently of the exporter; an SDC
+    enableWhenExpression is evaluated by fhirpathpy (a FHIRPath engine) over the response."""
+    expression = _ext(q, fq.ENABLE_WHEN_EXPRESSION)
+    if expression is not None:
+        assert "enableWhen" not in q  # SDC: only permitted when the item has no enableWhen
+        qr = _response(answers)
+        result = evaluate(qr, expression["valueExpression"]["expression"], {"resource": qr}, models["r4"])
+        assert result in ([True], [False]), result  # SDC: the expression must give a boolean
+        return result == [True]
     if "enableWhen" not in q:
         return True
     results = []
@@ -113,13 +147,32 @@ def _loose_value(item):
         return st.lists(st.sampled_from(item.codes), min_size=1, max_size=3, unique=True)
     if item.type in ("int", "nrs"):
         return st.integers(item.minimum, item.maximum)
+    if item.type == "date":  # ages around every age threshold, on the day the form is filled
+        return st.integers(0, 120 * 366).map(lambda days: (date.today() - timedelta(days=days)).isoformat())
     return st.just("x")
 
 
 @given(st.fixed_dictionaries({}, optional={i.id: _loose_value(i) for i in BANK.items}))
 def test_enable_when_agrees_with_the_bank_on_any_answers(answers):
-    for item, q in zip(BANK.items, _questions(Q_JSON), strict=True):
-        assert _enabled(q, answers) == BANK.is_asked(item, answers), item.id
+    for item, q in zip(BANK.items, _questions(Q_JSON), strict=True):  # the form is filled today
+        assert _enabled(q, answers) == BANK.is_asked(item, answers, date.today()), item.id
+
+
+@pytest.mark.parametrize(("years", "days", "asked"),
+                         [(50, 0, True), (50, -1, False), (49, 0, False), (80, 3, True)])
+def test_the_age_condition_is_an_sdc_expression_exact_on_the_birthday(q_json, years, days, asked):
+    today = date.today()
+    try:
+        birthday = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        birthday = today.replace(year=today.year - years, day=28)
+    born = (birthday - timedelta(days=days)).isoformat()
+    for item_id in ("rf.jaw_claudication", "rf.scalp_tender"):
+        q = {q["linkId"]: q for q in _questions(q_json)}[item_id]
+        assert _ext(q, fq.ENABLE_WHEN_EXPRESSION)["valueExpression"]["language"] == "text/fhirpath"
+        assert _enabled(q, {"patient.birth_date": born}) is asked
+        assert BANK.is_asked(item_id, {"patient.birth_date": born}, today) is asked
+    assert _enabled(q, {}) is False  # no birth date: not asked
 
 
 def test_low_back_gate_is_any_of_five_checks(q_json):
@@ -167,7 +220,7 @@ def _round_trip(sub, bank) -> QuestionnaireResponse:
     return QuestionnaireResponse.model_validate_json(raw)
 
 
-UNICODE_NAMES = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  Ana  "]
+UNICODE_NAMES = ["José Núñez Peña", "محمد علي", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  Ana  "]
 
 
 @pytest.mark.parametrize("name", UNICODE_NAMES)
@@ -190,8 +243,22 @@ def test_response_keeps_the_scoring_result_retrievable(bank):
     assert risk.get_resource_type() == "RiskAssessment"
     triage = [e.valueCode for e in risk.extension if e.url == fhir.EXT_TRIAGE]
     assert triage == [sub.result["triage"]]
-    matches = {p.outcome.coding[0].code: p.qualitativeRisk.coding[0].code for p in risk.prediction}
+    def ext(node, url):
+        return next(e for e in node.extension if e.url == url)
+    matches = {p.outcome.coding[0].code: ext(p, fhir.EXT_MATCH).valueCoding.code for p in risk.prediction}
     assert matches == {i["id"]: i["match"] for i in sub.result["indications"]}
+    by_id = {p.outcome.coding[0].code: p for p in risk.prediction}
+    suggested = {i: ext(p, fhir.EXT_SUGGESTED).valueBoolean for i, p in by_id.items()}
+    assert suggested == {i["id"]: i["suggested"] for i in sub.result["indications"]}
+    directions = {i: ext(p, fhir.EXT_DIRECTION).valueCoding.code for i, p in by_id.items()}
+    assert directions == {i["id"]: i["evidence_direction"] for i in sub.result["indications"]}
+    risk_codes = {p.qualitativeRisk.coding[0].system for p in risk.prediction}
+    assert risk_codes == {"http://terminology.hl7.org/CodeSystem/risk-probability"}
+    scores = {e.url.removeprefix(fhir.EXT_SCORE): e.valueDecimal or e.valueInteger for e in risk.extension
+              if e.url.startswith(fhir.EXT_SCORE)}
+    assert scores == {"peg": sub.result["peg"], "phq2": sub.result["phq2"], "gad2": sub.result["gad2"],
+                      "preventive_classes": 1}
+    assert [e.valueCode for e in risk.extension if e.url == fhir.EXT_PREVENTIVE_CLASS] == ["antiepileptic"]
     assert back.extension[0].valueReference.reference == "#scoring"
 
 
@@ -201,7 +268,7 @@ def test_answers_are_typed(bank):
     by_id = {i["linkId"]: i["answer"] for g in data["item"] for i in g["item"]}
     assert by_id["ha.days"] == [{"valueInteger": 20}]
     assert by_id["patient.birth_date"] == [{"valueDate": "1971-02-03"}]
-    assert [a["valueCoding"]["code"] for a in by_id["ha.med_types"]] == ["triptan", "simple"]
+    assert [a["valueCoding"]["code"] for a in by_id["ha.med_types"]] == ["triptan", "nsaid"]
     assert by_id["ha.any"][0]["valueCoding"]["system"] == fq.answer_system("ha.any")
     assert by_id["meds.list"] == [{"valueString": "sumatriptán 50 mg, ibuprofeno"}]
 
@@ -224,10 +291,43 @@ def test_bundle_is_a_collection_with_the_questionnaire_first(bank):
     back = Bundle.model_validate_json(fhir.to_fhir_json(subs, bank))
     assert back.type == "collection"
     kinds = [e.resource.get_resource_type() for e in back.entry]
-    assert kinds == ["Questionnaire", "QuestionnaireResponse", "QuestionnaireResponse"]
-    for sub, entry in zip(subs, back.entry[1:], strict=True):
+    assert kinds == ["Questionnaire", "CodeSystem", "CodeSystem", "CodeSystem",
+                     "QuestionnaireResponse", "QuestionnaireResponse"]
+    for sub, entry in zip(subs, back.entry[4:], strict=True):
         assert fhir.answers_from_response(entry.resource, bank) == sub.answers
-    assert len({e.fullUrl for e in back.entry}) == 3
+    assert len({e.fullUrl for e in back.entry}) == 6
+
+
+def test_every_code_of_ours_in_a_bundle_is_defined_by_a_code_system_it_declares(bank):
+    sub = samples.scored(samples.spanish_migraine())
+    data = json.loads(fhir.to_fhir_json([sub], bank))
+    declared = {(r["url"], c["code"]): c["display"] for e in data["entry"]
+                if (r := e["resource"])["resourceType"] == "CodeSystem" for c in r["concept"]}
+    risk = data["entry"][-1]["resource"]["contained"][0]
+    used = [p["outcome"]["coding"][0] for p in risk["prediction"]]
+    used += [e["valueCoding"] for p in risk["prediction"] for e in p["extension"] if "valueCoding" in e]
+    assert len(used) == 15
+    for coding in used:
+        assert declared[(coding["system"], coding["code"])] == coding["display"]
+
+
+def test_response_answers_carry_the_questionnaire_codes_and_display_texts(bank, q_json):
+    options = {(q["linkId"], o["valueCoding"]["code"]): o["valueCoding"]["display"]
+               for q in _questions(q_json) for o in q.get("answerOption", [])}
+    texts = {q["linkId"]: q["text"] for q in _questions(q_json)}
+    doc = samples.spanish_migraine()
+    data = json.loads(fhir.to_fhir_json(samples.scored(doc), bank))
+    codings = 0
+    for group in data["item"]:
+        for item in group["item"]:
+            assert item["text"] == texts[item["linkId"]]
+            for answer in item["answer"]:
+                if "valueCoding" in answer:
+                    coding = answer["valueCoding"]
+                    assert coding["display"] == options[(item["linkId"], coding["code"])]
+                    codings += 1
+    assert codings == sum(len(v) if isinstance(v, list) else 1 for k, v in doc.items()
+                          if bank.item(k).type in ("yn", "choice", "multi"))
 
 
 def test_ids_that_are_not_fhir_ids_become_stable_uuids():
@@ -237,43 +337,11 @@ def test_ids_that_are_not_fhir_ids_become_stable_uuids():
 
 # -- property: any valid answers document round-trips --------------------------------------------
 
-_TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
-_MULTILINE = st.one_of(_TEXT, st.sampled_from(["\n", "\r"]))
-
-
-def _valid_value(item, answers):
-    if item.type in ("yn", "choice"):
-        return st.sampled_from(item.codes)
-    if item.type == "multi":
-        if item.exclusive:
-            others = [c for c in item.codes if c != item.exclusive]
-            return st.one_of(st.just([item.exclusive]), st.lists(st.sampled_from(others), min_size=1,
-                                                                    max_size=4, unique=True))
-        return st.lists(st.sampled_from(item.codes), min_size=1, max_size=4, unique=True)
-    if item.type in ("int", "nrs"):
-        top = min(item.maximum, answers.get("ha.days", 30)) if item.id == "ha.migraine_days" else item.maximum
-        return st.integers(item.minimum, top)
-    if item.type == "date":
-        return st.dates(date(1910, 1, 1), AS_OF).map(date.isoformat)
-    alphabet = _MULTILINE if item.multiline else _TEXT
-    return st.text(alphabet, min_size=max(item.min_len, 1), max_size=min(item.max_len, 40)).filter(
-        lambda t: item.min_len <= len(t.strip()) <= item.max_len)
-
-
-@st.composite
-def valid_answers(draw, bank):
-    answers: dict = {}
-    for item in bank.items:
-        if bank.is_asked(item, answers) and draw(st.integers(0, 4)) > 0:
-            answers[item.id] = draw(_valid_value(item, answers))
-    return answers
-
-
 @settings(max_examples=60)
 @given(st.data())
 def test_any_valid_answers_round_trip_through_fhir(data):
     bank = BANK
-    doc = data.draw(valid_answers(bank))
+    doc = data.draw(answers_documents(bank, AS_OF, skip=20))
     assert check_answers(bank, doc, AS_OF) == []
     sub = samples.submission(doc, None)
     assert fhir.answers_from_response(_round_trip(sub, bank), bank) == doc

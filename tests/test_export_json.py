@@ -13,7 +13,7 @@ from export import samples
 from export.jsondoc import FORMAT, from_json, to_json
 from storage.records import Comment
 
-NAMES = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  spaces  "]
+NAMES = ["José Núñez Peña", "محمد علي", "Zoë 😀👍🏽", "=HYPERLINK(\"x\")", "  spaces  "]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -29,6 +29,29 @@ def test_one_submission_round_trips_exactly(name):
     assert data["triage"] == sub.result["triage"] and data["rules_version"] == sub.rules_version
     assert from_json(raw) == sub
 
+
+def test_a_stored_name_the_kiosk_now_refuses_is_still_exported_exactly():
+    name = "\u200fمحمد علي\u200f"  # stored before the kiosk refused format characters
+    sub = samples.submission(samples.spanish_migraine() | {"patient.name": name}, samples.hand_result())
+    assert from_json(to_json(sub)) == sub
+
+
+def test_derived_scores_and_per_indication_suggested_and_direction():
+    sub = samples.scored(samples.spanish_migraine())
+    data = json.loads(to_json(sub))
+    assert data["format_version"] == 2
+    derived = data["derived"]
+    assert [derived[k] for k in ("peg", "phq2", "gad2")] == [sub.result[k] for k in ("peg", "phq2", "gad2")]
+    assert (derived["preventive_classes"], derived["preventive_class_names"]) == (1, ["antiepileptic"])
+    assert derived["indications"] == {
+        i["id"]: {"suggested": i["suggested"], "evidence_direction": i["evidence_direction"]}
+        for i in sub.result["indications"]}
+    stored = samples.hand_result(matches={"tension_type_headache": "strong"}, v2=True)
+    v2 = samples.submission(samples.V2_ANSWERS, stored)
+    back = json.loads(to_json(v2))
+    assert back["result"] == v2.result  # stored as scored, never rewritten
+    assert back["derived"]["indications"]["tension_type_headache"] == {
+        "suggested": False, "evidence_direction": "probably_ineffective"}
 
 def test_a_list_gives_a_json_list_in_order():
     subs = [samples.scored(samples.answers(patient__name=f"P{n}"), sub_id=f"id{n}") for n in range(3)]

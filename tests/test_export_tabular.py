@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from export import samples, summary
+from export.samples import WHEN
 from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
+from storage.records import Comment
 
 HOSTILE = ['=HYPERLINK("http://x.example","click")', "+1", "@SUM(A1)", "-2", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0", "-", "'=already quoted", "'plain quote"]
@@ -38,8 +41,14 @@ def test_columns_are_stable_and_in_bank_order(bank):
     assert cols[:10] == ["submission_id", "submitted_at", "language", "questionnaire_version",
                          "rules_version", "triage", "reviewed", "reviewed_by", "reviewed_at", "age"]
     assert cols[10:10 + len(item_ids)] == item_ids
-    assert cols[10 + len(item_ids):] == ["peg", *(f"match.{i}" for i in summary.INDICATIONS),
-                                         "red_flags", "safety_flags", "notes"]
+    rest = cols[10 + len(item_ids):]
+    retired = ["rf.positional", "rf.cancer_immuno", "rf.jaw_scalp", "rf.new_after_50"]
+    assert rest[:len(bank.retired)] == list(bank.retired) == retired
+    kinds = ("match", "suggested", "evidence_direction")
+    per_indication = [f"{kind}.{i}" for i in summary.INDICATIONS for kind in kinds]
+    assert rest[len(bank.retired):] == ["peg", "phq2", "gad2", "preventive_classes", "preventive_class_names",
+                                       *per_indication, "red_flags", "red_flag_names", "safety_flags",
+                                       "safety_flag_names", "notes", "comments"]
     assert len(set(cols)) == len(cols)
 
 
@@ -72,7 +81,7 @@ def test_csv_numbers_stay_numbers_and_text_is_quoted(bank):
     es = by_id["s-es"]
     assert es["ha.days"] == 20 and es["peg.pain"] == 6 and es["age"] == 55  # unquoted: numbers
     assert es["peg"] == pytest.approx(6.0)
-    assert es["ha.med_types"] == "triptan;simple"  # multi as codes
+    assert es["ha.med_types"] == "triptan;nsaid"  # multi as codes
     assert es["match.chronic_migraine"] == "strong"
     assert by_id["s0"]["patient.name"] == "'-2"  # text that looks like a number stays text
 
@@ -87,6 +96,54 @@ def test_csv_result_columns_come_from_the_result(bank):
     assert (row.triage, row.red_flags, row.safety_flags, row.notes) == (
         "urgent", "rf.thunderclap;rf.neuro", "safety.blood_thinner", "note.radicular")
     assert row.reviewed == "no"
+
+
+def test_derived_scores_suggested_and_direction_are_columns(bank):
+    doc = samples.spanish_migraine() | {"ha.preventives": ["topiramate", "valproate", "tricyclic"]}
+    sub = samples.scored(doc, sub_id="s-es")
+    data = to_csv([sub], bank).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(data, newline=""), quoting=csv.QUOTE_NONNUMERIC))
+    cells = dict(zip(header, row, strict=True))
+    assert [cells[k] for k in ("peg", "phq2", "gad2")] == [sub.result[k] for k in ("peg", "phq2", "gad2")]
+    assert cells["preventive_classes"] == 2
+    assert cells["preventive_class_names"] == "antiepileptic;antidepressant"
+    for ind in sub.result["indications"]:
+        assert cells[f"suggested.{ind['id']}"] == ("yes" if ind["suggested"] else "no")
+        assert cells[f"evidence_direction.{ind['id']}"] == ind["evidence_direction"]
+    assert cells["suggested.chronic_migraine"] == "yes" and cells["suggested.tension_type_headache"] == "no"
+
+
+def test_a_v2_result_gets_suggested_and_direction_from_the_fixed_table(bank):
+    matches = {"tension_type_headache": "strong", "low_back_pain": "possible"}
+    result = samples.hand_result("routine", matches, v2=True)
+    assert "suggested" not in result["indications"][0]
+    row = _read_csv(to_csv([samples.submission(samples.V2_ANSWERS, result)], bank)).iloc[0]
+    assert (row["suggested.tension_type_headache"], row["evidence_direction.tension_type_headache"]) == (
+        "no", "probably_ineffective")
+    assert (row["suggested.low_back_pain"], row["suggested.chronic_migraine"]) == ("yes", "no")
+    assert (row["rf.cancer_immuno"], row["rf.positional"]) == ("yes", "unsure")  # retired v2 answers kept
+
+
+def test_flags_are_named_contraindications_first_and_comments_are_included(bank):
+    sub = samples.submission(samples.answers(), samples.hand_result(
+        "review", red_flags=[{"id": "rf.thunderclap_3m", "level": "review", "answer": "yes", "items": [],
+                              "text": "Thunderclap headache 4 weeks to 3 months ago"},
+                             {"id": "rf.weight_loss", "level": "review", "answer": "unsure", "items": []}],
+        safety=[{"id": "safety.blood_thinner", "level": "precaution", "text": "Takes a blood thinner"},
+                {"id": "safety.toxin_allergy", "level": "contraindication", "text": "Allergic to toxin"}]),
+        comments=(Comment("=dr.evil", "first", WHEN, 1), Comment("dr.ana", "Call her =today", WHEN, 2)))
+    row = _read_csv(to_csv([sub], bank)).iloc[0]
+    assert row.red_flag_names == ("Thunderclap headache 4 weeks to 3 months ago | "
+                                  f"{bank.label('rf.weight_loss')} (answered unsure)")
+    assert row.safety_flags == "safety.toxin_allergy;safety.blood_thinner"
+    assert row.safety_flag_names == "CONTRAINDICATION: Allergic to toxin | PRECAUTION: Takes a blood thinner"
+    assert row.comments.splitlines() == [f"dr.ana, {WHEN.isoformat()}: Call her =today",  # newest first
+                                         f"=dr.evil, {WHEN.isoformat()}: first"]
+    sheet = _sheet(to_xlsx([sub], bank))
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("comments") + 1).value == row.comments
+    evil_first = replace(sub, comments=(Comment("=dr.evil", "x", WHEN, 1),))
+    assert _read_csv(to_csv([evil_first], bank)).iloc[0].comments == f"'=dr.evil, {WHEN.isoformat()}: x"
 
 
 def test_unscored_submission_has_empty_result_cells(bank):

@@ -1,9 +1,9 @@
 """Issue 5 item 7: hostile input to answer validation (questionnaire.answers.check_answers).
 
 Also home of the hostile-string strategies the other fuzz files import. Text answers are
-stored exactly as typed, so a hostile string is either accepted as it is (and must survive
-JSON byte for byte) or refused with a problem that names the item and never echoes the value.
-The acceptance rule is the spec's, written out here independently of the code.
+stored as typed (the kiosk stores the NFC form), so a hostile string is either accepted as it
+is (and must survive JSON byte for byte) or refused with a problem that names the item and
+never echoes the value. The acceptance rule is the spec's, written out here independently of the code.
 """
 
 from __future__ import annotations
@@ -47,11 +47,15 @@ hostile_value = st.recursive(json_scalar, lambda inner: st.one_of(
 
 
 def spec_accepts_text(item, value: str) -> bool:
-    """The spec's rule for a text answer, independent of questionnaire.answers."""
+    """The spec's rule for a text answer (and issue 11's), independent of questionnaire.answers:
+    no control (Cc, but line breaks in a multi-line text), surrogate (Cs) or format (Cf)
+    character; no line or paragraph separator (Zl, Zp) in a single-line text; the length
+    counted in code points of the NFC form, after trimming."""
     allowed = {"\n", "\r"} if item.multiline else set()
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
+    refused = {"Cc", "Cs", "Cf"} | (set() if item.multiline else {"Zl", "Zp"})
+    if any(unicodedata.category(c) in refused and c not in allowed for c in value):
         return False
-    return item.min_len <= len(value.strip()) <= item.max_len
+    return item.min_len <= len(unicodedata.normalize("NFC", value).strip()) <= item.max_len
 
 
 def _problem_is_clear(problem, item_id: str, value: object) -> None:

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from strategies import answers_documents
 from test_fuzz_answers import any_hostile_text, hostile_text, spec_accepts_text
 
 from export import fhir, jsondoc, pdf, tabular
@@ -170,8 +171,9 @@ QUOTED_TRIGGER = "'=already quoted"  # export/tabular.py now quotes a leading qu
                                   "[x](http://evil.example)", "'quoted", "'=already quoted", "''"])
 def test_known_attacks_in_the_name(name):
     """A few named attacks, each through every format (quick to read when one fails)."""
-    sub = submission({**BASE_ANSWERS, "patient.name": name}, score({**BASE_ANSWERS, "patient.name": name},
-                                                                   AS_OF).to_dict())
+    # scored without the name: the kiosk now refuses some of these (U+202E), but a stored name
+    # from before, or from an import, must still be exported exactly and safely
+    sub = submission({**BASE_ANSWERS, "patient.name": name}, score(BASE_ANSWERS, AS_OF).to_dict())
     assert jsondoc.from_json(jsondoc.to_json(sub)).answers["patient.name"] == name
     response = fhir.QuestionnaireResponse.model_validate_json(fhir.to_fhir_json(sub))
     assert fhir.answers_from_response(response, BANK)["patient.name"] == name
@@ -180,3 +182,35 @@ def test_known_attacks_in_the_name(name):
     assert not got.startswith(TRIGGERS) and undo_neutralising(got) == name
     assert pdf.to_pdf(sub).startswith(b"%PDF-")
     assert json.loads(jsondoc.to_json(sub))["answers"]["patient.name"] == name
+
+
+# -- issue 8: a warning sign, once answered, is lost by no export ---------------------------------
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(max_examples=25, deadline=None)
+@given(answers_documents(BANK, AS_OF, skip=5))
+def test_no_export_loses_a_warning_sign(doc):
+    from export import summary
+    from workspace import views
+
+    sub = submission(doc, score(doc, AS_OF).to_dict())
+    flags, safety = sub.result["red_flags"], sub.result["safety"]
+    header, row = list(csv.reader(io.StringIO(tabular.to_csv([sub], BANK).decode("utf-8-sig"), newline="")))
+    cells = dict(zip(header, row, strict=True))
+    assert undo_neutralising(cells["red_flags"]) == ";".join(f["id"] for f in flags)
+    names = undo_neutralising(cells["red_flag_names"])
+    assert all(summary.red_flag_words(BANK, f) in names for f in flags)
+    in_order = summary.safety_in_order(sub.result)
+    assert undo_neutralising(cells["safety_flags"]) == ";".join(f["id"] for f in in_order)
+    risk = json.loads(fhir.to_fhir_json(sub, BANK))["contained"][0]
+    note = risk["note"][0]["text"] if "note" in risk else ""
+    assert all(f"red flag {f['id']} ({f['level']}, {f['answer']})" in note for f in flags)
+    assert all(f"safety {f['id']} ({f['level']})" in note for f in safety)
+    page = _flat(PdfReader(io.BytesIO(pdf.to_pdf(sub, BANK))).pages[0].extract_text())
+    shown = page[page.index("Red flags"):page.index("Key numbers")]
+    assert all(_flat(summary.red_flag_words(BANK, f))[:20] in shown for f in flags)
+    assert shown.count("CONTRAINDICATION") + shown.count("PRECAUTION") + shown.count("CLARIFY") == len(safety)
+    level, banner = views.triage_banner(sub.result)
+    assert not flags or ("no warning signs" not in banner and level != "routine")

@@ -51,7 +51,7 @@ def set_widget(at, item, value, token) -> None:
         at.number_input(key=widget_key(token, item.id, "day")).set_value(day)
         at.number_input(key=widget_key(token, item.id, "year")).set_value(year)
         at.button_group(key=widget_key(token, item.id, "month")).set_value(month)
-    elif item.type == "choice":
+    elif item.type == "choice" or item.widget == "scale":
         at.radio(key=key).set_value(value)
     elif item.type in ("yn", "nrs", "multi"):
         at.button_group(key=key).set_value(value)
@@ -177,6 +177,8 @@ def test_headache_yes_then_no_drops_the_headache_answers(app):
     ("en", "about_you", {"patient.birth_date": "2031-01-05"}, "future_date"),
     ("es", "about_you", {"patient.birth_date": "1970-02-30"}, "bad_date"),
     ("en", "about_you", {"patient.name": "Ann\x1bLee"}, "control_chars"),
+    ("es", "about_you", {"patient.name": "Ana\u202eLee"}, "format_chars"),
+    ("en", "about_you", {"patient.name": "Ann\u2028Lee"}, "line_separator"),
     ("en", "headaches", {"ha.any": "yes", "ha.days": 31}, "out_of_range"),
     ("es", "headaches", {"ha.any": "yes", "ha.days": 5, "ha.migraine_days": 9}, "migraine_days_above_days"),
     ("en", "back", {"back.pain": "yes", "back.months": -2}, "out_of_range"),
@@ -199,6 +201,8 @@ def test_bad_input_is_named_beside_its_field_and_nothing_is_lost(app, lang, scre
 
 def test_over_long_text_is_cut_at_the_limit(app):
     app.button(key="lang.en").click().run()
+    visit(app).screen = "about_you"
+    app.run()
     key = widget_key(visit(app).token, "patient.name")
     app.text_input(key=key).set_value("A" * 150).run()
     assert visit(app).answers["patient.name"] == "A" * BANK.item("patient.name").max_len
@@ -206,6 +210,11 @@ def test_over_long_text_is_cut_at_the_limit(app):
 
 def test_required_items_are_asked_for_in_the_patients_language(app):
     app.button(key="lang.es").click().run()
+    assert visit(app).screen == "right_now"  # the airway emergency question comes first
+    app.button(key="nav.next").click().run()
+    assert [e.value for e in app.error] == ["Por favor conteste esta pregunta."]
+    visit(app).screen = "about_you"
+    app.run()
     app.button(key="nav.next").click().run()
     errors = [e.value for e in app.error]
     assert errors.count("Por favor conteste esta pregunta.") == 4  # name, birth date, sex, main problem

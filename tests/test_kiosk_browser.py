@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401  (fixtures)
@@ -64,8 +65,8 @@ def answer(page, item, value, lang: str) -> None:
         for code in value:
             tap_button(here, text(code))
             settle(page)
-    elif item.type == "choice":
-        here.get_by_text(text(value), exact=True).click()
+    elif item.type == "choice" or item.widget == "scale":
+        here.get_by_text(item.point(value).text[lang] if item.scale else text(value), exact=True).click()
     else:
         field = here.locator("textarea" if item.multiline else "input").first
         field.fill(str(value))
@@ -97,8 +98,9 @@ def walk(page, answers: dict, shots, tag: str) -> None:
     screenshot(page, shots / f"{tag}-00-language.png")
     tap_button(page, UI("choose_english" if lang == "en" else "choose_spanish", lang))
     settle(page)
-    for n, section in enumerate(flow.section_screens(BANK, answers), start=1):
-        page.get_by_text(UI("progress", lang, step=n, total=8)).wait_for()
+    screens = flow.section_screens(BANK, answers)
+    for n, section in enumerate(screens, start=1):
+        page.get_by_text(UI("progress", lang, step=n, total=len(screens))).wait_for()
         fill_screen(page, section, answers, lang)
         screenshot(page, shots / f"{tag}-{n:02d}-{section}.png")
         tap_button(page, UI("next" if section != "safety" else "review", lang))
@@ -106,11 +108,11 @@ def walk(page, answers: dict, shots, tag: str) -> None:
     page.get_by_text(UI("review_title", lang)).wait_for()
     # The patient's own text is shown exactly as typed: never read as Markdown or HTML.
     page.get_by_text(answers["patient.name"], exact=True).wait_for()
-    screenshot(page, shots / f"{tag}-09-review.png")
+    screenshot(page, shots / f"{tag}-{len(screens) + 1:02d}-review.png")
     tap_button(page, UI("submit", lang))
     settle(page)
     page.get_by_text(UI("thanks_title", lang)).wait_for()
-    screenshot(page, shots / f"{tag}-10-thanks.png")
+    screenshot(page, shots / f"{tag}-{len(screens) + 2:02d}-thanks.png")
 
 
 def assert_fits(page) -> None:
@@ -187,7 +189,7 @@ def test_screens_fit_the_tablet(streamlit_app, chromium, viewport):  # noqa: F81
 def test_urgent_instruction_shows_at_once(streamlit_app, chromium):  # noqa: F811
     shots = artifacts("kiosk", clean=False)
     answers = BANK.prune({**PATIENT_ES, "neck.pulls": "no", "back.pain": "no", "pain.regions": ["head"],
-                          "rf.thunderclap": "yes"})
+                          "rf.thunderclap": "yes"}, date.today())
     page = chromium.new_page(viewport=TABLET)
     page.goto(streamlit_app.url)
     settle(page)

@@ -15,8 +15,8 @@ from kiosk import bodymap, flow, idle
 from kiosk.ui_text import UI_TEXT_PATH, UiTextError, load_ui_text, parse_ui_text
 from questionnaire.answers import check_answers
 
-SECTIONS = ["about_you", "where_it_hurts", "neck", "headaches", "back", "muscle_knots", "warning_signs",
-            "safety"]
+SECTIONS = ["right_now", "about_you", "where_it_hurts", "neck", "headaches", "back", "muscle_knots",
+            "warning_signs", "mood", "safety"]
 
 
 def walk(bank, answers):
@@ -30,7 +30,7 @@ def walk(bank, answers):
         for _ in range(4):
             shown = flow.shown_items(bank, visit.answers, visit.screen)
             typed = {i.id: answers[i.id] for i in shown if i.id in answers}
-            visit.answers = bank.prune({**visit.answers, **typed})
+            visit.answers = bank.prune({**visit.answers, **typed}, AS_OF)
         assert flow.go_next(bank, visit, AS_OF), visit.problems
     return seen, visit
 
@@ -43,7 +43,7 @@ def test_every_section_in_bank_order(bank):
 
 
 def test_no_headaches_never_meets_a_headache_item(bank):
-    answers = bank.prune({**PATIENT_EN, "ha.any": "no"})
+    answers = bank.prune({**PATIENT_EN, "ha.any": "no"}, AS_OF)
     visit = flow.Visit(last_activity=0.0, answers=answers, screen="headaches")
     shown = {i.id for i in flow.shown_items(bank, answers, "headaches")}
     assert shown == {"ha.any"}
@@ -52,20 +52,20 @@ def test_no_headaches_never_meets_a_headache_item(bank):
 
 
 @pytest.mark.parametrize(("change", "dropped"), [
-    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.new_after_50"}),
+    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.posture", "ha.first_started"}),
     ({"ha.med_days": 0}, {"ha.med_types"}),
     ({"safety.toxin_before": "no"}, {"safety.toxin_weeks", "toxin.prior_for", "toxin.prior_side_effects"}),
     ({"back.pain": "no", "pain.regions": ["head"]}, {"back.months", "rf.saddle", "rf.back_fever"}),
 ])
 def test_answers_of_hidden_items_are_dropped(bank, change, dropped):
-    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["simple"]})
+    before = bank.prune({**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["nsaid"]}, AS_OF)
     assert dropped <= set(before)
     item, value = next(iter(change.items()))
     after = before
     for item, value in change.items():
         after = flow.record(bank, after, item, value)
     assert not dropped & set(after)
-    assert all(bank.is_asked(k, after) for k in after)
+    assert all(bank.is_asked(k, after, AS_OF) for k in after)
 
 
 def test_failed_next_keeps_every_answer_and_names_the_fields(bank):
@@ -103,8 +103,15 @@ def test_back_and_next_are_inverse(bank):
 
 
 def test_progress_counts_sections(bank):
-    assert flow.step_of(bank, PATIENT_EN, "about_you") == (1, 8)
-    assert flow.step_of(bank, PATIENT_EN, "safety") == (8, 8)
+    assert flow.step_of(bank, PATIENT_EN, "right_now") == (1, 10)
+    assert flow.step_of(bank, PATIENT_EN, "about_you") == (2, 10)
+    assert flow.step_of(bank, PATIENT_EN, "safety") == (10, 10)
+
+
+@pytest.mark.parametrize("answers", [{}, {"patient.language": "es"}, {"ha.any": "no", "back.pain": "no"}])
+def test_the_airway_emergency_question_comes_right_after_the_language(bank, answers):
+    assert flow.next_screen(bank, answers, flow.LANGUAGE) == "right_now"
+    assert [i.id for i in flow.shown_items(bank, answers, "right_now")] == ["rf.airway_now"]
     assert flow.step_of(bank, PATIENT_EN, flow.REVIEW) is None
 
 
@@ -117,14 +124,14 @@ def test_section_without_asked_items_is_skipped(bank):
 
 
 def test_change_from_review_returns_to_review_or_to_newly_asked_items(bank):
-    answers = bank.prune({**PATIENT_EN, "ha.any": "no"})
+    answers = bank.prune({**PATIENT_EN, "ha.any": "no"}, AS_OF)
     visit = flow.Visit(last_activity=0.0, answers=answers, screen=flow.REVIEW)
     flow.go_change(visit, "headaches")
     visit.answers = flow.record(bank, visit.answers, "ha.any", "yes")
     assert not flow.go_next(bank, visit, AS_OF)  # the headache questions are now asked
     assert visit.screen == "headaches" and "ha.days" in visit.problems
     headache = {k: v for k, v in PATIENT_EN.items() if k in HEADACHE_ITEMS}
-    visit.answers = bank.prune({**visit.answers, **headache})
+    visit.answers = bank.prune({**visit.answers, **headache}, AS_OF)
     assert flow.go_next(bank, visit, AS_OF)
     assert visit.screen == flow.REVIEW and not visit.return_to_review
 
@@ -238,3 +245,10 @@ def test_chosen_regions_are_painted():
     centre = (int(sum(xs) / len(xs)), int(sum(ys) / len(ys)))
     assert plain.getpixel(centre) != painted.getpixel(centre)
     assert painted.getpixel(centre) == (0xD1, 0x35, 0x2B)
+
+
+
+def test_typed_text_is_stored_in_nfc(bank):
+    typed = "Jose\u0301 Nun\u0303ez"  # é and ñ typed as letter + combining mark
+    stored = flow.record(bank, {}, "patient.name", typed)
+    assert stored["patient.name"] == "Jos\u00e9 Nu\u00f1ez" and len(stored["patient.name"]) == 10

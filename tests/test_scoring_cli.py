@@ -90,7 +90,8 @@ def test_jsonl_all_valid_exits_0_and_handles_crlf_and_a_last_line_without_newlin
 
 def test_jsonl_splits_on_newline_only():
     """U+2028 and U+2029 may sit raw inside a JSON string; they do not end a line."""
-    doc = {"patient.name": "Ana\u2028María", "visit.concern": "dolor\u2029 fuerte"}
+    # (both in a multi-line text: the bank refuses line separators in one-line answers)
+    doc = {"visit.concern": "dolor\u2028 muy\u2029 fuerte", "meds.list": "a\u2028b"}
     proc = scoring("--jsonl", "-", *AS_OF, stdin=line(doc) + line(doc))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(b"\n") == 2
@@ -105,7 +106,8 @@ def test_jsonl_from_a_file(tmp_path):
 
 
 def test_output_is_deterministic_utf8_in_spec_key_order(tmp_path):
-    doc = {**CM_STRONG, "patient.name": "José Núñez 中文", "safety.pregnant": "unsure", "rf.neuro": "unsure"}
+    doc = {**CM_STRONG, "patient.name": "José Núñez 中文", "safety.pregnant": ["unsure"],
+           "rf.neuro": "unsure"}
     feed = line(doc) * 3
     first = scoring("--jsonl", "-", *AS_OF, stdin=feed)
     second = scoring("--jsonl", "-", *AS_OF, stdin=feed)
@@ -113,17 +115,28 @@ def test_output_is_deterministic_utf8_in_spec_key_order(tmp_path):
     lines = first.stdout.splitlines()
     assert lines[0] == lines[1] == lines[2]
     assert list(json.loads(lines[0])) == ["triage", "indications", "red_flags", "safety", "notes", "peg",
-                                          "rules_version"]
+                                          "phq2", "gad2", "rules_version"]
     path = tmp_path / "one.json"
     path.write_bytes(line(doc))
     assert scoring(str(path), *AS_OF).stdout == scoring(str(path), *AS_OF).stdout
 
 
 def test_as_of_sets_the_age():
-    doc = line({**HA, "rf.jaw_scalp": "yes", "patient.birth_date": birthday_today(50)})
+    doc = line({"rf.jaw_claudication": "yes", "patient.birth_date": birthday_today(50)})
     on_birthday = json.loads(scoring("-", "--as-of", "2026-11-24", stdin=doc).stdout)
-    day_before = json.loads(scoring("-", "--as-of", "2026-11-23", stdin=doc).stdout)
-    assert on_birthday["triage"] == "urgent" and day_before["triage"] == "review"
+    assert on_birthday["triage"] == "urgent"  # giant cell arteritis at 50
+    day_before = scoring("-", "--as-of", "2026-11-23", stdin=doc)  # 49: the question is not asked
+    assert day_before.returncode == 2 and b"rf.jaw_claudication" in day_before.stderr
+
+
+def test_as_of_sets_the_age_of_the_v2_upgrade():
+    v2 = line({**HA, "rf.jaw_scalp": "yes", "patient.birth_date": birthday_today(50)})
+    on_birthday = json.loads(scoring("-", "--as-of", "2026-11-24", stdin=v2).stdout)
+    day_before = json.loads(scoring("-", "--as-of", "2026-11-23", stdin=v2).stdout)
+    assert [f["id"] for f in on_birthday["red_flags"]] == [
+        "rf.jaw_claudication", "rf.scalp_tender", "rf.giant_cell_arteritis"]
+    assert on_birthday["triage"] == "urgent"
+    assert day_before["red_flags"] == [] and day_before["triage"] == "routine"  # not carried over under 50
 
 
 def test_as_of_defaults_to_today():

@@ -16,7 +16,7 @@ from scoring_cases import AS_OF, CM_STRONG, run
 
 import scoring
 from questionnaire.answers import InvalidAnswers
-from scoring import RULES_VERSION, Match, ScreeningResult, Triage, score, score_batch
+from scoring import RULES_VERSION, EvidenceDirection, Match, ScreeningResult, Triage, score, score_batch
 
 PACKAGE = Path(scoring.__file__).parent
 MODULES = sorted(PACKAGE.glob("*.py"))
@@ -24,7 +24,7 @@ COMMAND_LINE = {"cli.py", "__main__.py"}
 
 # Standard-library modules a rule module may use: no files, processes, network or clocks.
 PURE_STDLIB = {"__future__", "dataclasses", "datetime", "enum", "typing", "collections", "collections.abc",
-               "functools", "json", "re", "math"}
+               "functools", "json", "re", "math", "types"}
 CLI_EXTRA = {"argparse", "sys"}
 FORBIDDEN = {"streamlit", "sqlalchemy", "psycopg", "sqlite3", "os", "pathlib", "io", "socket", "subprocess",
              "shutil", "tempfile", "logging", "storage", "clinic", "kiosk", "workspace", "export"}
@@ -59,8 +59,17 @@ def test_rule_modules_open_no_files(path):
     assert not calls & {"open", "print", "input", "exec", "eval"}
 
 
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name not in COMMAND_LINE], ids=lambda p: p.name)
+def test_rule_modules_never_read_the_clock(path):
+    """The scoring date is an argument (a stored submission is scored on its visit date)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    clock = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} & {"today", "now", "utcnow"}
+    assert not clock, f"{path.name} reads the clock: {clock}"
+
+
 LEVEL_WORDS = {"strong", "possible", "unlikely", "urgent", "review", "routine", "contraindication",
-               "precaution", "clarify", "fda_approved", "off_label"}
+               "precaution", "clarify", "fda_approved", "off_label", "effective", "possibly_effective",
+               "probably_ineffective", "insufficient"}
 
 
 def test_levels_are_defined_once():
@@ -72,13 +81,15 @@ def test_levels_are_defined_once():
         if path.name != "types.py":
             literals += [(path.name, n.value) for n in ast.walk(tree)
                          if isinstance(n, ast.Constant) and n.value in LEVEL_WORDS]
-    assert sorted(enums) == ["Evidence", "Match", "SafetyLevel", "Triage"]
+    assert sorted(enums) == ["Evidence", "EvidenceDirection", "Match", "SafetyLevel", "Triage"]
     assert literals == [], "a level spelled as a string outside scoring/types.py"
 
 
 def test_levels_are_str_enums_with_the_spec_values():
     assert [m.value for m in Match] == ["strong", "possible", "unlikely"]
     assert [t.value for t in Triage] == ["urgent", "review", "routine"]
+    assert [d.value for d in EvidenceDirection] == ["effective", "possibly_effective", "probably_ineffective",
+                                                    "insufficient"]
     assert isinstance(Triage.URGENT, str) and Triage.URGENT == "urgent"
 
 
@@ -94,16 +105,32 @@ def test_results_are_frozen():
 def test_output_keys_in_the_spec_order():
     out = run(CM_STRONG, {"rf.thunderclap": "yes", "safety.toxin_allergy": "yes", "ha.days": 14,
                           "ha.migraine_days": 8, "peg.pain": 1, "peg.enjoyment": 2,
-                          "peg.activity": 2}).to_dict()
-    assert list(out) == ["triage", "indications", "red_flags", "safety", "notes", "peg", "rules_version"]
-    assert list(out["indications"][0]) == ["id", "match", "evidence", "evidence_text", "reasons"]
+                          "peg.activity": 2, "mood.interest": 1, "mood.down": 2}).to_dict()
+    assert list(out) == ["triage", "indications", "red_flags", "safety", "notes", "peg", "phq2", "gad2",
+                         "rules_version"]
+    for indication in out["indications"]:
+        assert list(indication) == ["id", "match", "suggested", "evidence", "evidence_direction",
+                                    "evidence_text", "reasons"]
+        assert type(indication["suggested"]) is bool
     assert list(out["indications"][0]["reasons"][0]) == ["text", "items"]
-    assert list(out["red_flags"][0]) == ["id", "level", "answer", "items"]
+    assert list(out["red_flags"][0]) == ["id", "level", "answer", "items", "text"]
     assert list(out["safety"][0]) == ["id", "level", "text"]
     assert list(out["notes"][0]) == ["id", "text"]
-    assert out["peg"] == 1.7 and out["rules_version"] == RULES_VERSION
+    assert out["peg"] == 1.7 and out["phq2"] == 3 and out["gad2"] is None
+    assert out["rules_version"] == RULES_VERSION
     assert json.loads(json.dumps(out)) == out  # plain JSON values only
     assert type(out["triage"]) is str and type(out["indications"][0]["match"]) is str
+    assert type(out["phq2"]) is int
+
+
+def test_the_rescore_marker_stays_outside_the_output_json():
+    first, again = score(CM_STRONG, AS_OF), score(CM_STRONG, AS_OF, rescore=True)
+    assert (first.rescore, again.rescore) == (False, True)
+    assert first.to_dict() == again.to_dict()  # the contract's JSON has no such key
+    urgent = {"rf.thunderclap": "yes"}
+    assert score(urgent, AS_OF).alerts and not score(urgent, AS_OF, rescore=True).alerts
+    assert score(urgent, AS_OF, rescore=True).triage is Triage.URGENT  # it may read urgent, never alerts
+    assert not score(CM_STRONG, AS_OF).alerts
 
 
 def test_invalid_documents_are_refused_by_the_shared_validator():
@@ -149,7 +176,9 @@ def test_score_batch_keeps_line_numbers_and_order():
 RECORDED = {
     "2026.11.24": "d162bc2f1dc170c6",
     "2026.11.24.1": "2c4fec4ba8eaed6c",
+    "2026.12.01": "6eb270344c201167",
 }
+V2_VERSIONS = ("2026.11.24", "2026.11.24.1")  # every rules version of clinical contract version 2
 
 
 def rules_fingerprint() -> str:
@@ -168,6 +197,10 @@ def test_rule_sources_match_the_recorded_rules_version():
         f"scoring rules changed ({fingerprint}) but RULES_VERSION is still {RULES_VERSION!r} with "
         f"{RECORDED.get(RULES_VERSION)!r}: bump RULES_VERSION and record {{new version: {fingerprint!r}}}")
     assert list(RECORDED)[-1] == RULES_VERSION, "the newest recorded version must be the current one"
+
+
+def test_a_version_3_rules_version_differs_from_every_version_2_one():
+    assert RULES_VERSION not in V2_VERSIONS
 
 
 def test_every_result_carries_its_rules_version():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from scoring_cases import AS_OF
-from strategies import answers_documents
+from strategies import answers_documents, random_document
 
 from questionnaire.answers import InvalidAnswers, check_answers
 from questionnaire.bank import load_bank
@@ -18,11 +19,9 @@ from scoring.evidence import INDICATION_ORDER
 BANK = load_bank()
 DOCS = answers_documents(BANK, AS_OF)
 HEADACHE_DOCS = answers_documents(BANK, AS_OF, fixed={"ha.any": "yes"})
-URGENT_QUESTIONS = ["rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.saddle",
-                    "rf.bladder_bowel", "rf.leg_weakness"]
-# Items some rule reads as a negative criterion ("= no"): there an explicit "no" can raise a match.
-NEGATIVE_CRITERIA = {"ha.one_side": "tension_type_headache", "ha.worse_activity": "tension_type_headache",
-                     "ha.nausea": "tension_type_headache", "back.below_knee": "low_back_pain"}
+URGENT_QUESTIONS = ["rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.red_eye",
+                    "rf.saddle", "rf.bladder_bowel", "rf.leg_weakness", "rf.both_legs", "rf.sexual_function",
+                    "rf.spread_voice"]
 
 
 def matches(result) -> dict[str, Match]:
@@ -40,8 +39,13 @@ def test_every_valid_document_scores(doc):
     out = result.to_dict()
     assert json.loads(json.dumps(out, ensure_ascii=False)) == out
     assert sorted(i["id"] for i in out["indications"]) == sorted(INDICATION_ORDER)
-    ranks = [i.match.rank for i in result.indications]
-    assert ranks == sorted(ranks)
+    # suggested first, then the other strong or possible ones, then unlikely; strongest first in each
+    groups = [(0 if i.suggested else 2 if i.match is Match.UNLIKELY else 1, i.match.rank)
+              for i in result.indications]
+    assert groups == sorted(groups)
+    for i in result.indications:
+        recommended = i.evidence_direction != "probably_ineffective"
+        assert i.suggested is (i.match is not Match.UNLIKELY and recommended)
     assert result.triage in Triage
     if any(f.answer == "yes" and f.level is Triage.URGENT for f in result.red_flags):
         assert result.triage is Triage.URGENT
@@ -67,7 +71,8 @@ def _mutations(doc: dict, data) -> tuple[dict, str]:
         bad["zz.not_in_bank"] = "yes"
         return bad, "zz.not_in_bank"
     if kind == "unasked":
-        unasked = [i for i in BANK.items if not BANK.is_asked(i, doc) and i.type in ("yn", "nrs", "int")]
+        unasked = [i for i in BANK.items
+                   if not BANK.is_asked(i, doc, AS_OF) and i.type in ("yn", "nrs", "int")]
         assume(unasked)
         item = data.draw(st.sampled_from(unasked))
         bad[item.id] = "no" if item.type == "yn" else item.minimum
@@ -95,7 +100,7 @@ def _mutations(doc: dict, data) -> tuple[dict, str]:
         item = BANK.item(data.draw(st.sampled_from(multis)))
         choices = [[], [doc[item.id][0]] * 2, [*doc[item.id], "not_a_code"]]
         if item.exclusive:
-            choices.append([item.exclusive, next(c for c in item.codes if c != item.exclusive)])
+            choices.append([item.exclusive[0], next(c for c in item.codes if c not in item.exclusive)])
         bad[item.id] = data.draw(st.sampled_from(choices))
         return bad, item.id
     if kind == "text":
@@ -132,25 +137,112 @@ def test_an_urgent_red_flag_from_no_to_yes_never_lowers_triage(doc, data):
 
 
 def _unsure_to(doc: dict, item: str, answer: str) -> dict:
-    """Change one answer, then drop answers no longer asked (all else equal, as far as valid)."""
-    return BANK.prune({**doc, item: answer})
+    """Change one answer, then drop answers no longer asked (items newly asked stay unanswered)."""
+    return BANK.prune({**doc, item: answer}, AS_OF)
+
+
+YN_ITEMS = tuple(i.id for i in BANK.items if i.type == "yn")
+
+
+def _opener(item_id: str) -> dict:
+    """The fewest answers that make ``item_id`` asked: found on seeded random documents, then
+    trimmed one answer at a time while the item stays asked (so it follows the bank, whatever
+    form its asked-when takes: an answer, a gate, the age)."""
+    rng = random.Random(item_id)
+    for _ in range(500):
+        doc = random_document(BANK, AS_OF, rng, skip=0)
+        if item_id in doc:
+            break
+    else:
+        raise AssertionError(f"no random document asks {item_id}")
+    opener = {k: v for k, v in doc.items() if k != item_id}
+    for key in list(opener):
+        trimmed = BANK.prune({k: v for k, v in opener.items() if k != key}, AS_OF)
+        if BANK.is_asked(item_id, trimmed, AS_OF):
+            opener = trimmed
+    return opener
+
+
+OPENERS = {item_id: _opener(item_id) for item_id in YN_ITEMS}
+
+
+@st.composite
+def opened_documents(draw):
+    """(a yes/no item drawn from ALL of them, a valid document in which it is asked and "unsure")."""
+    item_id = draw(st.sampled_from(YN_ITEMS))
+    return item_id, draw(answers_documents(BANK, AS_OF, fixed={**OPENERS[item_id], item_id: "unsure"}))
+
+
+# The yes/no items the match rules read, drawn uniformly below so every pattern occurs.
+RULE_ITEMS = ("neck.pulls", "neck.sensory_trick", "neck.tremor", "ha.one_side", "ha.throbbing", "ha.pressing",
+              "ha.worse_activity", "ha.nausea", "ha.light", "ha.sound", "back.spasms", "back.below_knee",
+              "mf.press_familiar", "mf.spreads", "mf.widespread", "mf.fatigue_sleep")
+
+
+@st.composite
+def pattern_documents(draw):
+    """Neck, headache, back and muscle-knot documents with the numbers on both sides of every
+    threshold and the yes/no answers the rules read drawn uniformly, so the answers decide the
+    matches (random documents rarely reach those patterns)."""
+    days = draw(st.sampled_from([14, 15, 30]))
+    fixed = {"ha.any": "yes", "ha.days": days, "ha.months": draw(st.sampled_from([2, 3])),
+             "ha.migraine_days": min(days, draw(st.sampled_from([0, 7, 8]))),
+             "ha.severity": draw(st.sampled_from(["mild", "moderate", "severe"])),
+             "ha.duration": draw(st.sampled_from(["under_4h", "constant"])),
+             "neck.onset": draw(st.sampled_from(["days", "weeks", "months"])), "back.pain": "yes",
+             "back.months": draw(st.sampled_from([2, 3])), "mf.knots": "yes",
+             "mf.months": draw(st.sampled_from([2, 3]))}
+    fixed.update({i: draw(st.sampled_from(["yes", "no", "unsure"])) for i in RULE_ITEMS})
+    return draw(answers_documents(BANK, AS_OF, skip=0, fixed=fixed))
+
+
+def test_every_yes_no_item_has_an_opener():
+    for item_id, opener in OPENERS.items():
+        assert BANK.is_asked(item_id, opener, AS_OF), item_id
+        assert check_answers(BANK, {**opener, item_id: "unsure"}, AS_OF) == [], item_id
+
+
+def assert_unsure_property(doc: dict, item: str) -> None:
+    """The contract's guaranteed property ("How rules read answers") for ``item``: with it answered
+    "unsure", changing it to "yes" or to "no" (every other answer unchanged; items that stop being
+    asked are dropped, items that become asked stay unanswered) never makes any indication's
+    match weaker, and changing it to "yes" never lowers triage."""
+    unsure = _unsure_to(doc, item, "unsure")
+    before = score(unsure, AS_OF)
+    for answer in ("yes", "no"):
+        after = score(_unsure_to(unsure, item, answer), AS_OF)
+        for ind in INDICATION_ORDER:
+            assert weaker_or_equal(matches(before)[ind], matches(after)[ind]), (item, answer, ind)
+        if answer == "yes":
+            assert after.triage.rank >= before.triage.rank, item
+
+
+@given(opened_documents())
+def test_the_unsure_property_over_every_yes_no_item(case):
+    item, doc = case
+    assert_unsure_property(doc, item)
 
 
 @given(DOCS, st.data())
-def test_unsure_to_no_never_raises_triage_or_a_positively_read_match(doc, data):
-    unsure = [k for k, v in doc.items() if v == "unsure" and BANK.item(k).type == "yn"]
-    assume(unsure)
-    item = data.draw(st.sampled_from(unsure))
-    before, after = score(doc, AS_OF), score(_unsure_to(doc, item, "no"), AS_OF)
-    assert after.triage.rank <= before.triage.rank
-    for ind, match in matches(after).items():
-        if NEGATIVE_CRITERIA.get(item) != ind:
-            assert weaker_or_equal(match, matches(before)[ind]), (item, ind)
+def test_the_unsure_property_on_random_documents(doc, data):
+    asked = [i for i in YN_ITEMS if BANK.is_asked(i, doc, AS_OF)]
+    assume(asked)
+    assert_unsure_property(doc, data.draw(st.sampled_from(asked)))
+
+
+@given(pattern_documents())
+def test_the_unsure_property_where_the_answers_decide_the_match(doc):
+    """v2 broke this: tension features read "not both light and noise" and myofascial "unless both
+    widespread and fatigue", so "unsure" could beat "yes". Every rule item asked is checked."""
+    for item in RULE_ITEMS:
+        if BANK.is_asked(item, doc, AS_OF):
+            assert_unsure_property(doc, item)
 
 
 @given(DOCS, st.data())
 def test_unsure_is_never_stronger_than_either_explicit_answer(doc, data):
-    """"unsure" satisfies neither a positive nor a negative criterion, so it never beats yes or no."""
+    """The v2 property the v2 contract broke, on random documents as they come: "unsure" satisfies
+    neither a positive nor a negative criterion, so it never beats "yes" or "no"."""
     unsure = [k for k, v in doc.items() if v == "unsure" and BANK.item(k).type == "yn"]
     assume(unsure)
     item = data.draw(st.sampled_from(unsure))
@@ -161,14 +253,30 @@ def test_unsure_is_never_stronger_than_either_explicit_answer(doc, data):
             assert weaker_or_equal(base[ind], other[ind]), (item, answer, ind)
 
 
-def test_unsure_to_no_can_raise_a_match_through_a_negative_criterion():
-    """Why the property above exempts negative criteria: the spec reads "ha.one_side = no" as a
-    tension-type trait, so an explicit "no" can complete the pattern that "unsure" did not."""
-    doc = {"ha.any": "yes", "ha.days": 20, "ha.months": 6, "ha.one_side": "unsure", "ha.pressing": "yes",
-           "ha.nausea": "no", "ha.light": "no"}
-    assert score(doc, AS_OF).indication("tension_type_headache").match is Match.UNLIKELY
-    after = score({**doc, "ha.one_side": "no"}, AS_OF)
-    assert after.indication("tension_type_headache").match is Match.STRONG
+@given(opened_documents())
+def test_unsure_to_no_never_raises_triage(case):
+    """No warning sign or serious precaution is read on a "no": triage can only fall (an unsure
+    urgent-level answer gives review)."""
+    item, doc = case
+    unsure = _unsure_to(doc, item, "unsure")
+    assert score(_unsure_to(unsure, item, "no"), AS_OF).triage.rank <= score(unsure, AS_OF).triage.rank
+
+
+@pytest.mark.parametrize(("doc", "item", "indication"), [
+    ({"ha.any": "yes", "ha.days": 20, "ha.months": 6, "ha.migraine_days": 2, "ha.one_side": "unsure",
+      "ha.pressing": "yes", "ha.nausea": "no", "ha.light": "no"}, "ha.one_side", "tension_type_headache"),
+    ({"ha.any": "yes", "ha.days": 20, "ha.months": 6, "ha.migraine_days": 2, "ha.one_side": "no",
+      "ha.pressing": "yes", "ha.nausea": "no", "ha.light": "unsure", "ha.sound": "yes"}, "ha.light",
+     "tension_type_headache"),
+    ({"mf.knots": "yes", "mf.press_familiar": "yes", "mf.spreads": "yes", "mf.widespread": "unsure"},
+     "mf.widespread", "myofascial_pain"),
+])
+def test_unsure_to_no_can_raise_a_match_through_a_negative_criterion(doc, item, indication):
+    """The property allows "no" to strengthen a match: a negative criterion ("X = no") holds only on
+    an explicit "no", so "unsure" is weaker than "no" there, never stronger."""
+    assert score(doc, AS_OF).indication(indication).match is Match.POSSIBLE or \
+        score(doc, AS_OF).indication(indication).match is Match.UNLIKELY
+    assert score(_unsure_to(doc, item, "no"), AS_OF).indication(indication).match is Match.STRONG
 
 
 @given(HEADACHE_DOCS, st.data())
@@ -188,10 +296,12 @@ def test_scoring_is_a_pure_function(doc):
     assert json.dumps(doc, sort_keys=True) == snapshot  # the answers are not touched
 
 
-ASKED_ORDER = ["rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.new_after_50",
-               "rf.pattern_change", "rf.positional", "rf.head_injury", "rf.jaw_scalp", "rf.cancer_immuno",
-               "rf.weight_loss", "rf.saddle", "rf.bladder_bowel", "rf.leg_weakness", "rf.back_fever",
-               "rf.infection_risk", "rf.trauma"]
+ASKED_ORDER = ["rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.red_eye",
+               "rf.thunderclap_3m", "rf.fever_headache", "rf.pattern_change", "rf.posture", "rf.provoked",
+               "rf.head_injury", "rf.pressure_signs", "rf.recent_head_injury", "rf.jaw_claudication",
+               "rf.scalp_tender", "rf.cancer", "rf.immunosuppressed", "rf.weight_loss", "rf.saddle",
+               "rf.bladder_bowel", "rf.leg_weakness", "rf.both_legs", "rf.sexual_function", "rf.back_fever",
+               "rf.infection_risk", "rf.trauma", "rf.spread_voice", "rf.spread_vision", "rf.spread_weakness"]
 
 
 @given(DOCS)
@@ -204,10 +314,10 @@ def test_every_red_flag_question_answered_yes_or_unsure_is_listed_first_in_table
 
 @given(DOCS, st.data())
 def test_safety_answers_never_change_a_match(doc, data):
-    safety_items = [i for i in BANK.items if i.section == "safety" and BANK.is_asked(i, doc)]
+    safety_items = [i for i in BANK.items if i.section == "safety" and BANK.is_asked(i, doc, AS_OF)]
     changed = dict(doc)
     for item in safety_items:
         if item.type in ("yn", "choice"):
             changed[item.id] = data.draw(st.sampled_from(item.codes))
-    changed = BANK.prune(changed)
+    changed = BANK.prune(changed, AS_OF)
     assert matches(score(changed, AS_OF)) == matches(score(doc, AS_OF))

@@ -18,7 +18,7 @@ def reasons(indication: str, *parts: dict) -> list[tuple[str, tuple[str, ...]]]:
 def test_the_issue_example_reads_as_written():
     found = reasons("chronic_migraine", CM_STRONG, {"ha.days": 20, "ha.months": 12, "ha.migraine_days": 12})
     assert found[0] == (
-        "20 headache days a month for 12 months; 12 with migraine features; lasting 4 h to a day",
+        "20 headache days a month for 12 months; 12 migraine-type days; lasting 4 h to a day",
         ("ha.days", "ha.months", "ha.migraine_days", "ha.duration"))
 
 
@@ -46,6 +46,13 @@ def test_a_strong_match_has_no_shortfall():
      "answered 2"),
     ("myofascial_pain", [MF_STRONG, {"mf.widespread": "yes", "mf.fatigue_sleep": "yes"}], "Not strong",
      "mf.fatigue_sleep", "fibromyalgia"),
+    # v3
+    ("tension_type_headache", [TTH_STRONG, {"ha.migraine_days": None}], "Not strong", "ha.migraine_days",
+     "fewer than 8 migraine-type days (answered) (not answered)"),
+    ("tension_type_headache", [TTH_STRONG, {"ha.light": "unsure"}], "Not possible", "ha.light",
+     "light = no or noise = no"),
+    ("myofascial_pain", [MF_STRONG, {"mf.widespread": "unsure"}], "Not strong", "mf.widespread",
+     "widespread unsure"),
 ])
 def test_what_kept_the_match_from_being_stronger(indication, parts, prefix, item, value):
     gaps = [(t, i) for t, i in reasons(indication, *parts) if t.startswith(prefix)]

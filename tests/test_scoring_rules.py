@@ -35,22 +35,36 @@ CHRONIC_MIGRAINE = [
     ("3 months", {"ha.months": 3}, S),
     ("months unanswered", {"ha.months": None}, P),
     ("lasting under 4 h", {"ha.duration": "under_4h"}, P),
+    ("lasting 4 h to a day", {"ha.duration": "4h_to_1d"}, S),
     ("lasting over a day", {"ha.duration": "over_1d"}, S),
     ("constant", {"ha.duration": "constant"}, S),
     ("duration unanswered", {"ha.duration": None}, P),
-    ("no features, 8 migraine days", {"ha.one_side": "no", "ha.throbbing": "no"}, P),
+    # v3 (ICHD-3 1.3, US label): strong whatever the character of the typical headache.
+    ("no features, 8 migraine days", {"ha.one_side": "no", "ha.throbbing": "no"}, S),
+    ("tension-like typical headache, 8 migraine days", {**TENSION, "ha.throbbing": "no"}, S),
+    ("no features, 8 migraine days, 2 months",
+     {"ha.one_side": "no", "ha.throbbing": "no", "ha.months": 2}, P),
+    ("no features, 8 migraine days, under 4 h",
+     {"ha.one_side": "no", "ha.throbbing": "no", "ha.duration": "under_4h"}, P),
     ("no features, 7 migraine days", {"ha.one_side": "no", "ha.throbbing": "no", "ha.migraine_days": 7}, U),
-    ("one-sided unsure: 1 trait, 8 migraine days", {"ha.one_side": "unsure"}, P),
+    ("no features, migraine days unanswered",
+     {"ha.one_side": "no", "ha.throbbing": "no", "ha.migraine_days": None}, U),
+    ("one-sided unsure: 1 trait, 8 migraine days", {"ha.one_side": "unsure"}, S),
     ("one-sided unsure: 1 trait, 7 migraine days", {"ha.one_side": "unsure", "ha.migraine_days": 7}, U),
-    ("light and noise instead of nausea", {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "yes"}, S),
-    ("light without noise, no nausea", {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "no"}, P),
-    ("light yes, noise unsure, no nausea", {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "unsure"}, P),
-    ("nausea unsure only", {"ha.nausea": "unsure"}, P),
+    ("light and noise instead of nausea, 7 days",
+     {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "yes", "ha.migraine_days": 7}, P),
+    ("light without noise, no nausea, 7 days",
+     {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "no", "ha.migraine_days": 7}, U),
+    ("light yes, noise unsure, no nausea, 7 days",
+     {"ha.nausea": "no", "ha.light": "yes", "ha.sound": "unsure", "ha.migraine_days": 7}, U),
     ("nausea unsure, 7 migraine days", {"ha.nausea": "unsure", "ha.migraine_days": 7}, U),
-    ("moderate + worse with activity count as traits",
-     {"ha.one_side": "no", "ha.throbbing": "no", "ha.severity": "moderate", "ha.worse_activity": "yes"}, S),
-    ("severe counts as a trait", {"ha.throbbing": "no", "ha.severity": "severe"}, S),
-    ("mild does not count as a trait", {"ha.throbbing": "no", "ha.severity": "mild"}, P),
+    ("moderate + worse with activity count as traits, 7 days",
+     {"ha.one_side": "no", "ha.throbbing": "no", "ha.severity": "moderate", "ha.worse_activity": "yes",
+      "ha.migraine_days": 7}, P),
+    ("severe counts as a trait, 7 days",
+     {"ha.throbbing": "no", "ha.severity": "severe", "ha.migraine_days": 7}, P),
+    ("mild does not count as a trait, 7 days",
+     {"ha.throbbing": "no", "ha.severity": "mild", "ha.migraine_days": 7}, U),
     ("headaches: no", {"ha.days": None, "ha.months": None, "ha.migraine_days": None, "ha.duration": None,
                        "ha.one_side": None, "ha.throbbing": None, "ha.nausea": None, "ha.any": "no"}, U),
 ]
@@ -60,6 +74,16 @@ CHRONIC_MIGRAINE = [
                          ids=[c[0] for c in CHRONIC_MIGRAINE])
 def test_chronic_migraine(change, expected):
     assert match("chronic_migraine", CM_STRONG, change) == expected
+
+
+def test_chronic_migraine_features_are_a_supporting_reason_and_treatment_is_named():
+    plain = [r.text for r in run(CM_STRONG).indication("chronic_migraine").reasons]
+    assert any("migraine features (supporting, not required)" in t for t in plain)
+    assert not any(t.startswith("On treatment") for t in plain)
+    treated = run(CM_STRONG, {"safety.toxin_before": "yes", "toxin.prior_for": ["migraine"]})
+    cm = treated.indication("chronic_migraine")
+    assert cm.match == S
+    assert any(r.text.startswith("On treatment: the pre-treatment baseline decides") for r in cm.reasons)
 
 
 def test_headaches_unsure_closes_the_headache_rules():
@@ -72,6 +96,11 @@ TENSION_TYPE = [
     ("14 days: episodic", {"ha.days": 14}, U),
     ("2 months", {"ha.months": 2}, P),
     ("months unanswered", {"ha.months": None}, P),
+    ("7 migraine-type days", {"ha.migraine_days": 7}, S),
+    ("8 migraine-type days: ICHD-3 1.3 chronic migraine", {"ha.migraine_days": 8}, U),
+    ("30 days, 8 migraine-type days", {"ha.days": 30, "ha.migraine_days": 8}, U),
+    ("14 days, 8 migraine-type days: episodic", {"ha.days": 14, "ha.migraine_days": 8}, U),
+    ("migraine-type days unanswered", {"ha.migraine_days": None}, P),
     ("nausea unsure (needs an explicit no)", {"ha.nausea": "unsure"}, U),
     ("nausea unanswered", {"ha.nausea": None}, U),
     ("nausea yes", {"ha.nausea": "yes"}, U),
@@ -84,8 +113,12 @@ TENSION_TYPE = [
     ("worse with activity unsure is not a trait",
      {"ha.one_side": "unsure", "ha.worse_activity": "unsure"}, U),
     ("light and noise both", {"ha.light": "yes", "ha.sound": "yes"}, U),
-    ("light without noise", {"ha.light": "yes", "ha.sound": "no"}, S),
-    ("light yes, noise unsure", {"ha.light": "yes", "ha.sound": "unsure"}, S),
+    ("light yes, noise no", {"ha.light": "yes", "ha.sound": "no"}, S),
+    ("light unsure, noise no", {"ha.light": "unsure", "ha.sound": "no"}, S),
+    # v3: "at most one of light and noise" holds only on an explicit no to one of them.
+    ("light yes, noise unsure", {"ha.light": "yes", "ha.sound": "unsure"}, U),
+    ("light unsure, noise unsure", {"ha.light": "unsure", "ha.sound": "unsure"}, U),
+    ("light and noise unanswered", {"ha.light": None}, U),
 ]
 
 
@@ -95,10 +128,21 @@ def test_tension_type_headache(change, expected):
     assert match("tension_type_headache", TTH_STRONG, change) == expected
 
 
-def test_tension_type_and_chronic_migraine_are_shown_side_by_side():
-    result = run(TTH_STRONG, {"ha.migraine_days": 8})
-    assert result.indication("tension_type_headache").match == S
-    assert result.indication("chronic_migraine").match == P
+def test_chronic_migraine_counts_exclude_tension_type_with_that_reason():
+    result = run(TTH_STRONG, {"ha.migraine_days": 8, "ha.duration": "constant"})
+    assert result.indication("tension_type_headache").match == U
+    assert result.indication("chronic_migraine").match == S
+    texts = [r.text for r in result.indication("tension_type_headache").reasons]
+    assert ("≥ 15 headache days with ≥ 8 migraine-type days: ICHD-3 1.3 chronic migraine, which excludes "
+            "tension-type headache") in texts
+
+
+def test_a_tension_type_match_names_the_guideline_alternative():
+    for parts in (TTH_STRONG, {**TTH_STRONG, "ha.months": 2}):
+        tth = run(parts).indication("tension_type_headache")
+        assert tth.match != U and not tth.suggested
+        assert any("amitriptyline" in r.text for r in tth.reasons)
+    assert not any("amitriptyline" in r.text for r in run(HA).indication("tension_type_headache").reasons)
 
 
 CERVICAL_DYSTONIA = [
@@ -158,7 +202,7 @@ def test_low_back_pain_needs_back_pain_yes(answer):
 
 
 MYOFASCIAL = [
-    ("knots, familiar pain, spreads", {}, S),
+    ("knots, familiar pain, spreads, widespread no", {}, S),
     ("no spread, 3 months", {"mf.spreads": "no", "mf.months": 3}, S),
     ("no spread, 2 months", {"mf.spreads": "no", "mf.months": 2}, P),
     ("spread unsure, 2 months", {"mf.spreads": "unsure", "mf.months": 2}, P),
@@ -166,9 +210,12 @@ MYOFASCIAL = [
     ("familiar pain unsure", {"mf.press_familiar": "unsure"}, P),
     ("familiar pain no", {"mf.press_familiar": "no"}, P),
     ("widespread with fatigue", {"mf.widespread": "yes", "mf.fatigue_sleep": "yes"}, P),
-    ("widespread, fatigue unsure", {"mf.widespread": "yes", "mf.fatigue_sleep": "unsure"}, S),
     ("widespread, no fatigue", {"mf.widespread": "yes", "mf.fatigue_sleep": "no"}, S),
-    ("widespread unsure", {"mf.widespread": "unsure"}, S),
+    # v3: the fibromyalgia pattern must be ruled out by an explicit no.
+    ("widespread, fatigue unsure", {"mf.widespread": "yes", "mf.fatigue_sleep": "unsure"}, P),
+    ("widespread, fatigue unanswered", {"mf.widespread": "yes"}, P),
+    ("widespread unsure", {"mf.widespread": "unsure"}, P),
+    ("widespread unanswered", {"mf.widespread": None}, P),
 ]
 
 
@@ -189,6 +236,57 @@ def test_all_five_listed_strongest_first_ties_in_fixed_order():
         ("tension_type_headache", U), ("low_back_pain", U)]
     assert [i.id for i in run({}).indications] == [
         "cervical_dystonia", "chronic_migraine", "tension_type_headache", "low_back_pain", "myofascial_pain"]
+
+
+# (parts, [(id, match, suggested)] in the listed order): suggested first, then the other strong or
+# possible ones (toxin not recommended), then unlikely; strongest first within a group, ties fixed.
+LIST_ORDER = [
+    ("tension-type strong is listed after a possible suggested one",
+     (TTH_STRONG, LBP_STRONG, {"back.months": 2}),
+     [("low_back_pain", P, True), ("tension_type_headache", S, False), ("cervical_dystonia", U, False),
+      ("chronic_migraine", U, False), ("myofascial_pain", U, False)]),
+    ("suggested strong before suggested possible, ties in the fixed order",
+     (TTH_STRONG, CD_STRONG, LBP_STRONG, {"back.months": 2}, MF_STRONG),
+     [("cervical_dystonia", S, True), ("myofascial_pain", S, True), ("low_back_pain", P, True),
+      ("tension_type_headache", S, False), ("chronic_migraine", U, False)]),
+    ("tension-type possible alone",
+     ({**TTH_STRONG, "ha.months": 2},),
+     [("tension_type_headache", P, False), ("cervical_dystonia", U, False), ("chronic_migraine", U, False),
+      ("low_back_pain", U, False), ("myofascial_pain", U, False)]),
+    ("chronic migraine and tension-like headache: migraine suggested, tension-type unlikely",
+     (TTH_STRONG, {"ha.migraine_days": 10, "ha.duration": "4h_to_1d"}),
+     [("chronic_migraine", S, True), ("cervical_dystonia", U, False), ("tension_type_headache", U, False),
+      ("low_back_pain", U, False), ("myofascial_pain", U, False)]),
+]
+
+
+@pytest.mark.parametrize(("parts", "expected"), [c[1:] for c in LIST_ORDER], ids=[c[0] for c in LIST_ORDER])
+def test_list_order_groups_suggested_first(parts, expected):
+    result = run(*parts)
+    assert [(i.id, i.match.value, i.suggested) for i in result.indications] == expected
+    assert [i["suggested"] for i in result.to_dict()["indications"]] == [e[2] for e in expected]
+
+
+DIRECTION = {"cervical_dystonia": "effective", "chronic_migraine": "effective",
+             "tension_type_headache": "probably_ineffective", "low_back_pain": "possibly_effective",
+             "myofascial_pain": "insufficient"}
+STRONG_PARTS = {"cervical_dystonia": CD_STRONG, "chronic_migraine": CM_STRONG,
+                "tension_type_headache": TTH_STRONG, "low_back_pain": LBP_STRONG,
+                "myofascial_pain": MF_STRONG}
+POSSIBLE_PARTS = {"cervical_dystonia": {**CD_STRONG, "neck.onset": "weeks"},
+                  "chronic_migraine": {**CM_STRONG, "ha.months": 2},
+                  "tension_type_headache": {**TTH_STRONG, "ha.months": 2},
+                  "low_back_pain": {**LBP_STRONG, "back.months": 2}, "myofascial_pain": {"mf.knots": "yes"}}
+
+
+@pytest.mark.parametrize("indication", list(DIRECTION))
+@pytest.mark.parametrize("level", [S, P, U])
+def test_suggested_and_evidence_direction_per_indication(indication, level):
+    parts = {S: STRONG_PARTS, P: POSSIBLE_PARTS, U: {}}[level].get(indication, {})
+    result = run(parts).indication(indication)
+    assert result.match == level
+    assert result.evidence_direction == DIRECTION[indication]
+    assert result.suggested is (level != U and indication != "tension_type_headache")
 
 
 def test_evidence_status_is_fixed_per_indication():
@@ -214,7 +312,7 @@ def test_evidence_text_cites_each_level_with_its_year(indication, must_say):
 def test_safety_flags_never_change_a_match():
     plain = run(CM_STRONG, CD_STRONG)
     unsafe = run(CM_STRONG, CD_STRONG, {"safety.toxin_allergy": "yes", "safety.skin_infection": "yes",
-                                        "safety.pregnant": "pregnant"})
+                                        "safety.pregnant": ["pregnant"]})
     assert [(i.id, i.match) for i in unsafe.indications] == [(i.id, i.match) for i in plain.indications]
     assert unsafe.safety and not plain.safety
 

@@ -74,7 +74,7 @@ KNOWN_CACHES = {
     "questionnaire/bank.py:Bank._index": "an index of the bank's items (cached_property on the bank)",
     "questionnaire/bank.py:Bank.asked_tests": "the bank's asked-when conditions, compiled (on the bank)",
     "questionnaire/bank.py:Bank.derived_tables": "tables derived from the bank, e.g. the validator's plan",
-    "export/pdf.py:_glyphs": "the glyphs of the bundled font",
+    "export/pdf_layout.py:_glyphs": "the glyphs of the bundled font",
 }
 # Attributes that would mean the same (``x.text`` alone is too common: ``pen.text``, ``item.text``).
 PATIENT_ATTRS = {"answers", "session_state", "visit", "submission", "submissions", "comments", "birth_date"}

@@ -255,7 +255,7 @@ def test_detail_shows_reasons_with_items_and_the_patients_text_literally(store):
     sid = save(store, MIGRAINE_ES, minutes_ago(3))
     at = open_submission(log_in(new_app(), "alice"), sid)
     markdown = [m.value for m in at.markdown]
-    heading = "**Chronic migraine** · ●● strong · :green-badge[FDA-approved]"
+    heading = "**Chronic migraine** · ●● strong · :green-badge[FDA\\-approved · effective]"
     assert any(m.startswith(heading) for m in markdown)
     reasons = store.get_submission(sid).result["indications"][0]["reasons"]
     for reason in reasons:
@@ -277,10 +277,10 @@ def test_off_label_indications_are_marked_with_their_evidence(store):
     at = open_submission(log_in(new_app(), "alice"), sid)
     low_back = next(i for i in store.get_submission(sid).result["indications"] if i["id"] == "low_back_pain")
     assert low_back["evidence"] == "off_label" and low_back["match"] == "strong"
-    heading = "**Low back pain** · ●● strong · :orange-badge[OFF-LABEL]"
+    heading = "**Low back pain** · ●● strong · :orange-badge[Off\\-label · possibly effective]"
     assert any(m.value.startswith(heading) for m in at.markdown)
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Off-label use. Evidence: ") and "AAN" in c for c in captions)
+    assert any(c.startswith("Evidence: Not approved \\(off\\-label\\)") and "AAN" in c for c in captions)
 
 
 def test_urgent_submissions_come_first_and_show_their_red_flags(store):
@@ -291,7 +291,7 @@ def test_urgent_submissions_come_first_and_show_their_red_flags(store):
     assert list(at.dataframe[0].value["Name"]) == ["Ann Urgent", "María José Peña"]
     open_submission(at, urgent)
     assert at.error[0].value.startswith("URGENT")
-    assert any("rf.thunderclap" in e.value for e in at.error)
+    assert any("rf.thunderclap" in e.value.replace("\\", "") for e in at.error)
 
 
 def test_mark_reviewed_and_versioned_comments(store):
@@ -396,3 +396,66 @@ def test_trends_show_a_returning_patients_change_from_the_first_visit(store):
     assert change.loc["Neck pain (0-10)", "Change from first"] == 4 - 7
     charts = [n for n in at._tree if getattr(n, "type", "") in ("arrow_vega_lite_chart", "vega_lite_chart")]
     assert len(charts) == 3, sorted({getattr(n, "type", "") for n in at._tree})
+
+
+# ---------------------------------------------------------------- the detail view on contract v3
+def open_detail(at: AppTest, submission_id: str) -> AppTest:
+    """The detail page of one submission, chosen as the list chooses it (session state)."""
+    at.session_state[session.SELECTED_KEY] = submission_id
+    return goto(at, "submission")
+
+
+def test_a_stored_v2_result_is_shown_as_scored_its_warning_sign_never_contradicted(store):
+    from export import samples
+    from storage import NewSubmission
+    add_user(store, "alice")
+    stored = samples.hand_result("routine", {"tension_type_headache": "strong", "low_back_pain": "possible"},
+                                 red_flags=[{"id": "rf.positional", "level": "review", "answer": "unsure",
+                                             "items": ["rf.positional"]}], v2=True)
+    sid = store.save_submission(NewSubmission(
+        answers=samples.V2_ANSWERS, language="en", questionnaire_version="2026.11.1",
+        submitted_at=minutes_ago(2), result=stored, rules_version="2026.11.24.1"))
+    at = open_detail(log_in(new_app(), "alice"), sid)
+    banner = at.warning[0].value
+    assert banner.startswith("Scored routine, but 1 warning sign") and "answered unsure" in banner
+    assert not at.success  # never the green "Routine: no warning signs."
+    everything = " ".join(e.value for e in [*at.markdown, *at.caption, *at.warning, *at.success, *at.info])
+    assert "no warning signs" not in everything.casefold()
+    assert any("rules 2026.11.24.1" in c.value.replace("\\", "") for c in at.caption)  # as scored
+    label = BANK.retired["rf.positional"].label[:20]
+    assert any(label in w.value and "unsure" in w.value for w in at.warning)
+    order = ["Warning signs", "Safety before toxin", "Key numbers", "Suggested to discuss",
+             "Pattern present, toxin not recommended"]
+    assert [h.value for h in at.subheader][:5] == order
+    markdown = [m.value for m in at.markdown]
+    low_back = "**Low back pain** · ●○ possible · :orange-badge[Off\\-label · possibly effective]"
+    tension = "**Tension\\-type headache** · ●● strong · :red-badge[Off\\-label · probably ineffective]"
+    assert any(m.startswith(low_back) for m in markdown) and any(m.startswith(tension) for m in markdown)
+    assert [e.label.replace("\\", "") for e in at.expander if e.label.startswith("Unlikely")] == [
+        "Unlikely: cervical dystonia, chronic migraine, myofascial pain"]
+    answers = next(d.value for d in at.dataframe if "Item" in d.value.columns).set_index("Item")
+    assert answers.loc["rf.cancer_immuno", "Question"] == BANK.retired["rf.cancer_immuno"].label
+    assert answers.loc["rf.cancer_immuno", "Answer"] == "Yes"
+
+
+def test_contraindications_come_first_and_flags_show_their_text(store):
+    from datetime import date
+
+    from documents import spanish_headache
+    add_user(store, "alice")
+    doc = spanish_headache(BANK, date.today(), rf__pattern_change="unsure", safety__blood_thinner="yes",
+                           safety__skin_infection="yes")
+    sid = save(store, doc, minutes_ago(2))
+    result = store.get_submission(sid).result
+    at = open_detail(log_in(new_app(), "alice"), sid)
+    safety = [m.value for m in at.markdown if "badge[" in m.value and "safety\\." in m.value]
+    assert safety[0].startswith(":red-badge[CONTRAINDICATION]")
+    assert safety[0].replace("\\", "").endswith("safety.skin_infection")
+    assert [s.replace("\\", "").rsplit(" · ", 1)[-1] for s in safety] == [f["id"] for f in sorted(
+        result["safety"], key=lambda f: f["level"] != "contraindication")]
+    flags = [w.value.replace("\\", "") for w in at.warning[1:]]
+    for flag in result["red_flags"]:
+        assert any(flag["text"] in w and flag["id"] in w for w in flags), flag["id"]
+    numbers = next(d.value for d in at.dataframe if "Number" in d.value.columns).set_index("Number")
+    assert numbers.loc["Preventive classes", "Value"].startswith("2 · antiepileptic, beta blocker")
+    assert numbers.loc["PHQ-2", "Value"] == f"{result['phq2']}/6"

@@ -122,7 +122,8 @@ def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa
     sheet = openpyxl.load_workbook(_download(page, "Excel", folder)).worksheets[0]
     assert sheet.max_row == 5
     bundle = Bundle.model_validate_json(_download(page, "FHIR bundle", folder).read_bytes())
-    assert len(bundle.entry) == 5  # the Questionnaire, then the four responses
+    kinds = [e.resource.get_resource_type() for e in bundle.entry]  # the Questionnaire, its CodeSystems,
+    assert (kinds[0], kinds.count("QuestionnaireResponse")) == ("Questionnaire", 4)  # the four responses
     assert len(PdfReader(_download(page, "PDF", folder)).pages) == 4
 
     page.get_by_role("button", name="Log off").click()

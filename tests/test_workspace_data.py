@@ -121,7 +121,7 @@ def test_answers_are_in_clinician_wording_whatever_the_language(item_id, value, 
 
 def test_every_answer_row_names_its_item_and_unanswered_asked_items_say_so():
     answers = {k: v for k, v in MIGRAINE_ES.items() if k != "ha.aura"}
-    rows = {r["Item"]: r for r in views.answer_rows(BANK, answers)}
+    rows = {r["Item"]: r for r in views.answer_rows(BANK, answers, date(2026, 11, 24))}
     assert set(answers) <= set(rows)
     assert rows["ha.aura"]["Answer"] == "(not answered)"
     assert rows["ha.days"]["Question"] == BANK.item("ha.days").label
@@ -188,3 +188,69 @@ def test_every_coded_answer_has_clinician_wording(item):
     for code in item.codes:
         shown = views.answer_text(item, [code] if item.type == "multi" else code)
         assert shown and shown != code, (item.id, code)
+
+
+# ---------------------------------------------------------------- v3: warning signs never contradicted
+def _flag(flag_id: str, answer: str = "yes", level: str = "review") -> dict:
+    return {"id": flag_id, "level": level, "answer": answer, "items": [flag_id]}
+
+
+@pytest.mark.parametrize(("result", "level", "says"), [
+    (None, "unscored", "Not scored yet"),
+    ({"triage": "routine", "red_flags": [], "safety": []}, "routine", "Routine: no warning signs."),
+    ({"triage": "urgent", "red_flags": [_flag("rf.thunderclap", level="urgent")], "safety": []}, "urgent",
+     "URGENT"),
+    ({"triage": "review", "red_flags": [_flag("rf.thunderclap_3m")], "safety": []}, "review", "Review"),
+    # a stored v2 result: an "unsure" review-level answer left triage at routine
+    ({"triage": "routine", "red_flags": [_flag("rf.weight_loss", "unsure")], "safety": []}, "review",
+     "1 warning sign(s) listed, 1 answered unsure"),
+    # a stored v2 result: a contraindication did not raise triage then
+    ({"triage": "routine", "red_flags": [], "safety": [
+        {"id": "safety.toxin_allergy", "level": "contraindication", "text": "x"}]}, "review",
+     "1 contraindication(s)"),
+])
+def test_the_triage_banner_names_what_is_there(result, level, says):
+    shown_level, text = views.triage_banner(result)
+    assert shown_level == level and says in text
+
+
+@given(hyp.sampled_from(["urgent", "review", "routine"]),
+       hyp.lists(hyp.tuples(hyp.sampled_from([i.id for i in BANK.items if i.id.startswith("rf.")]),
+                            hyp.sampled_from(["yes", "unsure"]), hyp.sampled_from(["urgent", "review"])),
+                 min_size=1, max_size=5))
+def test_the_banner_never_says_no_warning_signs_while_a_red_flag_is_listed(triage, flags):
+    result = {"triage": triage, "red_flags": [_flag(i, a, lv) for i, a, lv in flags], "safety": []}
+    level, text = views.triage_banner(result)
+    assert "no warning signs" not in text.casefold() and level != "routine"
+
+
+def test_the_list_suggests_only_what_the_contract_suggests():
+    from export import samples
+    matches = {"tension_type_headache": "strong", "low_back_pain": "possible"}
+    v3, v2 = samples.hand_result("review", matches), samples.hand_result("review", matches, v2=True)
+    for result in (v3, v2):  # stored v3 flag, or derived for a v2 result: the same answer
+        assert views.suggestions(result) == [("low_back_pain", "possible")]
+        assert views.suggestion_text(result) == "low back pain (possible)"
+
+
+def test_retired_v2_answers_are_shown_with_their_labels():
+    rows = {r["Item"]: r for r in views.answer_rows(BANK, MIGRAINE_ES | {"rf.cancer_immuno": "yes"},
+                                                    date(2026, 11, 24))}
+    for retired in ("rf.cancer_immuno", "rf.positional", "rf.jaw_scalp", "rf.new_after_50"):
+        assert rows[retired]["Question"] == BANK.retired[retired].label != retired
+        assert rows[retired]["Section"] == views.RETIRED_SECTION
+    assert rows["rf.cancer_immuno"]["Answer"] == "Yes"
+    pregnant = BANK.item("safety.pregnant")  # a v2 single code is shown like a v3 list of one
+    shown = pregnant.option("no").label
+    assert views.answer_text(pregnant, "no") == views.answer_text(pregnant, ["no"]) == shown
+
+
+def test_trends_follow_phq2_and_gad2_as_scored():
+    from export import samples
+    doc = samples.spanish_migraine()
+    visits = [samples.scored(doc | {"mood.interest": 3, "mood.down": 3}, sub_id="a",
+                             submitted_at=datetime(2026, 10, 1, tzinfo=UTC)),
+              samples.scored(doc | {"mood.interest": 1, "mood.down": 0}, sub_id="b")]
+    table = {r["Measure"]: r for r in trends.change_table(trends.visit_rows(visits))}
+    assert (table["PHQ-2 (0-6)"]["First visit"], table["PHQ-2 (0-6)"]["Latest visit"]) == (6, 1)
+    assert table["GAD-2 (0-6)"]["Change from first"] == 0

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from clinic import runtime
-from export.summary import LANGUAGE_NAMES, age, key_numbers, peg
+from export import keynumbers, summary
+from export.summary import LANGUAGE_NAMES, age
 from questionnaire.bank import load_bank
 from storage.records import Submission
 from workspace import downloads, session, views
@@ -19,15 +20,11 @@ from workspace.login import nav_bar, require_staff
 from workspace.review import review_panel
 from workspace.ui import download_row, md
 
-TRIAGE_BOX = {"urgent": st.error, "review": st.warning, "routine": st.success}
-TRIAGE_TEXT = {
-    "urgent": "URGENT: the patient was sent to the front desk. Act before anything else.",
-    "review": "Review: read the warning signs before the consult and before any injection.",
-    "routine": "Routine: no warning signs.",
-}
-UNIT_WORDS = {"/month": " a month", "/10": " (0-10)", " months": " (months)"}
+TRIAGE_BOX = {"urgent": st.error, "review": st.warning, "routine": st.success, "unscored": st.warning}
 SAFETY_BADGE = {"contraindication": ":red-badge[CONTRAINDICATION]", "precaution": ":orange-badge[precaution]",
                 "clarify": ":blue-badge[clarify]"}
+DIRECTION_BADGE = {"effective": "green", "possibly_effective": "orange", "probably_ineffective": "red",
+                   "insufficient": "gray"}
 
 
 def _when(moment) -> str:
@@ -44,10 +41,12 @@ def _identity(sub: Submission) -> None:
 
 
 def _triage(sub: Submission) -> None:
-    if sub.result is None:
-        st.warning("Not scored yet: run `python -m clinic rescore`. The answers are below.")
-        return
-    TRIAGE_BOX.get(sub.triage, st.info)(TRIAGE_TEXT.get(sub.triage, "Triage unknown."))
+    level, text = views.triage_banner(sub.result)
+    TRIAGE_BOX.get(level, st.info)(md(text))
+    if sub.result is not None:
+        rules = sub.rules_version or sub.result.get("rules_version", "?")
+        st.caption(md(f"Shown as scored by rules {rules}, questionnaire {sub.questionnaire_version} "
+                      "(a stored result is never rewritten)."))
 
 
 def _red_flags(result: dict) -> None:
@@ -58,46 +57,57 @@ def _red_flags(result: dict) -> None:
         st.caption("None reported.")
     for flag in flags:
         box = st.error if flag.get("level") == "urgent" else st.warning
-        unsure = " (answered unsure)" if flag.get("answer") == "unsure" else ""
-        label = md(views.flag_label(bank, flag["id"]) + unsure)
-        box(f"**{md(flag.get('level', '').upper())}** · {label}  \n`{' '.join(flag.get('items', []))}`")
+        words = summary.red_flag_words(bank, flag)  # its own text (v3), else the label; "unsure" said
+        items = [i for i in flag.get("items", []) if i != flag["id"]]
+        ids = " ".join([flag["id"], *items])
+        box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n{md(ids)}")
 
 
 def _indication(ind: dict) -> None:
-    off_label = ind.get("evidence") == "off_label"
     with st.container(border=True):
-        badge = ":orange-badge[OFF-LABEL]" if off_label else ":green-badge[FDA-approved]"
+        colour = DIRECTION_BADGE.get(summary.evidence_direction(ind), "gray")
         st.markdown(f"**{md(views.indication_name(ind['id']))}** · "
-                    f"{md(views.MATCH_BADGE.get(ind.get('match'), ind.get('match')))} · {badge}")
-        lead = "Off-label use. Evidence: " if off_label else "Evidence: "
-        st.caption(lead + md(ind.get("evidence_text", "")))
+                    f"{md(views.MATCH_BADGE.get(ind.get('match'), ind.get('match')))} · "
+                    f":{colour}-badge[{md(summary.status_words(ind))}]")
+        st.caption("Evidence: " + md(ind.get("evidence_text", "")))
         for reason in ind.get("reasons", []):
             items = ", ".join(reason.get("items", []))
             st.markdown(f"- {md(reason.get('text', ''))}" + (f" · `{items}`" if items else ""))
 
 
 def _indications(result: dict) -> None:
-    st.subheader("Suggestions")
-    shown = [i for i in result.get("indications", []) if i.get("match") in views.SUGGESTED]
-    if not shown:
-        st.caption("No indication at a strong or possible match.")
-    for ind in shown:
+    groups = summary.grouped(result)
+    st.subheader(md(summary.GROUP_TITLES["suggested"]))
+    if not groups["suggested"]:
+        st.caption("No indication is suggested to discuss.")
+    for ind in groups["suggested"]:
         _indication(ind)
-    others = [i for i in result.get("indications", []) if i.get("match") not in views.SUGGESTED]
-    if others:
-        with st.expander("Unlikely: " + ", ".join(views.SHORT_NAMES.get(i["id"], i["id"]) for i in others)):
-            for ind in others:
+    if groups["not_recommended"]:
+        st.subheader(md(summary.GROUP_TITLES["not_recommended"]))
+        st.caption("The pattern is there, but the evidence says toxin does not help: the guideline "
+                   "alternatives are in the reasons.")
+        for ind in groups["not_recommended"]:
+            _indication(ind)
+    if groups["unlikely"]:
+        names = ", ".join(views.SHORT_NAMES.get(i["id"], i["id"]) for i in groups["unlikely"])
+        with st.expander(md(f"Unlikely: {names}")):
+            for ind in groups["unlikely"]:
                 _indication(ind)
 
 
-def _safety_and_notes(result: dict) -> None:
+def _safety(result: dict) -> None:
     bank = load_bank()
     st.subheader("Safety before toxin")
     if not result.get("safety"):
         st.caption("No safety flags.")
-    for flag in result.get("safety", []):
+    for flag in summary.safety_in_order(result):
         badge = SAFETY_BADGE.get(flag.get("level"), md(flag.get("level", "")))
-        st.markdown(f"{badge} {md(flag.get('text', ''))} `{flag.get('id', '')}`")
+        line = summary.safety_words(bank, flag)
+        st.markdown(f"{badge} {md(line)} · {md(flag.get('id', ''))}")
+
+
+def _notes(result: dict) -> None:
+    bank = load_bank()
     st.subheader("Notes")
     if not result.get("notes"):
         st.caption("No notes.")
@@ -107,14 +117,12 @@ def _safety_and_notes(result: dict) -> None:
 
 def _numbers(sub: Submission) -> None:
     st.subheader("Key numbers")
-    numbers = [(label + UNIT_WORDS.get(unit, unit), value) for label, value, unit in key_numbers(sub)
-               if value is not None]
-    for row_start in range(0, len(numbers), 2):
-        columns = st.columns(2)
-        for column, (label, value) in zip(columns, numbers[row_start:row_start + 2], strict=False):
-            column.metric(label, value)
+    numbers = keynumbers.key_numbers(sub, load_bank())
+    rows = [{"Number": n.label, "Value": f"{n.text} · {n.detail}" if n.detail else n.text} for n in numbers]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 40,
+                 column_config={"Number": st.column_config.TextColumn(width="medium")})
     parts = [sub.answers.get(k) for k in ("peg.pain", "peg.enjoyment", "peg.activity")]
-    if peg(sub) is not None:
+    if summary.peg(sub) is not None:
         st.caption(f"PEG = mean of pain {parts[0]}, enjoyment {parts[1]}, activity {parts[2]} "
                    "(0-10, past week)")
 
@@ -141,7 +149,8 @@ def _own_words(sub: Submission) -> None:
 
 def _answers(sub: Submission) -> None:
     with st.expander("Every answer (clinician wording)", expanded=False):
-        st.dataframe(pd.DataFrame(views.answer_rows(load_bank(), sub.answers)), hide_index=True,
+        rows = views.answer_rows(load_bank(), sub.answers, sub.submitted_at.date())
+        st.dataframe(pd.DataFrame(rows), hide_index=True,
                      width="stretch", height=420)
 
 
@@ -164,15 +173,22 @@ def detail_page() -> None:
     _identity(sub)
     download_row(downloads.for_submission(sub), staff, "ws_detail_export")
     left, right = st.columns([3, 2], gap="large")
-    with left:
-        if sub.result is not None:
-            _indications(sub.result)
-        _own_words(sub)
-    with right:
+    with left:  # as the consult PDF: warning signs and safety, the key numbers, then the indications
         if sub.result is not None:
             _red_flags(sub.result)
-            _safety_and_notes(sub.result)
+            _safety(sub.result)
         _numbers(sub)
+        if sub.result is not None:
+            _indications(sub.result)
+    with right:
+        flagged = bool(sub.result and sub.result.get("red_flags"))
+        words_first = flagged and bool(views.patient_texts(load_bank(), sub.answers))
+        if words_first:
+            _own_words(sub)  # the patient's words may explain a warning sign: read them early
+        if sub.result is not None:
+            _notes(sub.result)
+        if not words_first:
+            _own_words(sub)
         _body_map(sub)
     _answers(sub)
     review_panel(staff, sub)

@@ -10,14 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from clinic import runtime
+from export import summary
 from export.filters import fold
-from export.summary import peg
 from storage.records import Submission
 from workspace import session, views
 from workspace.login import nav_bar, require_staff
 
 TRIAGE_COLOURS = {"urgent": "#d1352b", "review": "#f0a202", "routine": "#3a9d5d", "not scored": "#9e9e9e"}
-MEASURES = (("Headache days a month", "ha.days"), ("PEG (0-10)", "peg"), ("Neck pain (0-10)", "neck.pain"))
+MEASURES = (("Headache days a month", "ha.days"), ("PEG (0-10)", "peg"), ("Neck pain (0-10)", "neck.pain"),
+            ("PHQ-2 (0-6)", "phq2"), ("GAD-2 (0-6)", "gad2"))
+# as scored, else by the scoring's formula
+SCORES = {"peg": summary.peg, "phq2": summary.phq2, "gad2": summary.gad2}
 
 
 def week_of(moment: datetime) -> date:
@@ -39,7 +42,7 @@ def triage_counts(subs: list[Submission]) -> list[dict]:
 
 
 def measure(sub: Submission, key: str) -> float | None:
-    value = peg(sub) if key == "peg" else sub.answers.get(key)
+    value = SCORES[key](sub) if key in SCORES else sub.answers.get(key)
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
@@ -79,8 +82,8 @@ def _indication_chart(rows: list[dict]) -> alt.Chart:
         x=alt.X("week:O", title="Week starting", axis=WEEK_AXIS),
         y=alt.Y("sum(count):Q", title="Submissions"),
         color=alt.Color("indication:N", title="Indication"),
-        opacity=alt.Opacity("match:N", title="Match", sort=list(views.SUGGESTED),
-                            scale=alt.Scale(domain=list(views.SUGGESTED), range=[1.0, 0.45])),
+        opacity=alt.Opacity("match:N", title="Match", sort=list(summary.PATTERN_MATCHES),
+                            scale=alt.Scale(domain=list(summary.PATTERN_MATCHES), range=[1.0, 0.45])),
         order=alt.Order("match:N", sort="descending"),
         tooltip=["week:O", "indication:N", "match:N", "count:Q"],
     ).properties(height=240)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from export import summary
 from export.summary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, age, peg
 from questionnaire.bank import Bank, Item
 from storage.records import Submission
@@ -16,7 +17,6 @@ TRIAGE_BADGE = {"urgent": "URGENT", "review": "Review", "routine": "Routine", No
 TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
 MATCH_BADGE = {"strong": "●● strong", "possible": "●○ possible", "unlikely": "○○ unlikely"}
 EVIDENCE_BADGE = {"fda_approved": "FDA-approved", "off_label": "OFF-LABEL"}
-SUGGESTED = ("strong", "possible")
 TRIAGE_ORDER = {"urgent": 0, "review": 1, "routine": 2, None: 3}
 SHORT_NAMES = {
     "cervical_dystonia": "cervical dystonia",
@@ -42,10 +42,8 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def suggestions(result: dict | None) -> list[tuple[str, str]]:
-    """(indication id, match) at strong or possible, strongest first (the result's own order)."""
-    if not result:
-        return []
-    return [(i["id"], i["match"]) for i in result.get("indications", []) if i.get("match") in SUGGESTED]
+    """(indication id, match) of the indications suggested to discuss, in the result's order."""
+    return [(i["id"], i["match"]) for i in summary.grouped(result)["suggested"]]
 
 
 def suggestion_text(result: dict | None) -> str:
@@ -97,27 +95,33 @@ def answer_text(item: Item, value: object) -> str:
     if item.type == "choice":
         option = item.option(str(value))
         return option.label if option else str(value)
-    if item.type == "multi" and isinstance(value, list):
-        return "; ".join(o.label if (o := item.option(str(v))) else str(v) for v in value)
+    if item.type == "multi":  # a list; a stored v2 single code (safety.pregnant) is a string
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(o.label if (o := item.option(str(v))) else str(v) for v in values)
     return str(value)
 
 
-def answer_rows(bank: Bank, answers: dict) -> list[dict]:
+YN_WORDS = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+RETIRED_SECTION = "(v2 question, retired in v3)"
+
+
+def answer_rows(bank: Bank, answers: dict, as_of: date) -> list[dict]:
     """Every answer, in bank order, in clinician wording; asked-but-unanswered items say so."""
     titles = {s.id: s.title["en"] for s in bank.sections}
     rows = []
     for item in bank.items:
         if item.id in answers:
             shown = answer_text(item, answers[item.id])
-        elif bank.is_asked(item, answers):
+        elif bank.is_asked(item, answers, as_of):
             shown = "(not answered)"
         else:
             continue
         rows.append({"Section": titles.get(item.section, item.section), "Question": item.label,
                      "Answer": shown, "Item": item.id})
-    unknown = [k for k in answers if not bank.has(k)]
-    rows += [{"Section": "(not in this questionnaire version)", "Question": k,
-              "Answer": str(answers[k]), "Item": k} for k in unknown]
+    others = [k for k in answers if not bank.has(k)]
+    rows += [{"Section": RETIRED_SECTION if k in bank.retired else "(not in this questionnaire version)",
+              "Question": bank.retired[k].label if k in bank.retired else k, "Item": k,
+              "Answer": YN_WORDS.get(str(answers[k]), str(answers[k]))} for k in others]
     return rows
 
 
@@ -128,10 +132,26 @@ def patient_texts(bank: Bank, answers: dict) -> list[tuple[str, str]]:
 
 
 def flag_label(bank: Bank, flag_id: str) -> str:
-    try:
-        return bank.label(flag_id)
-    except KeyError:
-        return flag_id
+    return summary.label(bank, flag_id)
+
+
+TRIAGE_HEADLINE = {
+    "urgent": "URGENT: the patient was sent to the front desk. Act before anything else.",
+    "review": "Review: read the warning signs and the safety flags before the consult and before any "
+              "injection.",
+}
+
+
+def triage_banner(result: dict | None) -> tuple[str, str]:
+    """(level, text) of the detail view's banner. It never says "no warning signs" while a red
+    flag is listed (an "unsure" answer is a warning sign to read), nor while a contraindication is."""
+    if result is None:
+        return "unscored", "Not scored yet: run `python -m clinic rescore`. The answers are below."
+    level = result.get("triage")
+    if level in TRIAGE_HEADLINE:
+        return level, TRIAGE_HEADLINE[level]
+    caveat = summary.routine_caveat(result)
+    return ("review", caveat + " (below).") if caveat else ("routine", "Routine: no warning signs.")
 
 
 def reason_rows(indication: dict) -> list[dict]:
