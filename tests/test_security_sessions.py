@@ -333,6 +333,12 @@ REVIEWED_SINKS = {
         "a staff username and a formatted time",
     ("workspace/review.py:review_panel", "header"): "comment version, staff username and time",
     ("workspace/today.py:today_page", "_summary_line(subs)"): "three counts",
+    ("workspace/today.py:_pager", "f'Page {page.page + 1} of {page.pages} ({page.page_size} a page)'"):
+        "three page numbers",
+    ("workspace/today.py:live_list", "list_view.summary_line(page.total, page.urgent, page.not_reviewed)"):
+        "three counts",
+    ("workspace/today.py:live_list", "str(exc)"):
+        "a StoreError: our message naming a filter or field, never a stored value",
     ("workspace/today.py:today_page", "problem"): "storage health messages (space, counts; no patient data)",
     ("workspace/today.py:today_page", "str(exc)"): "export.filters messages about the chosen filter values",
 }
