@@ -7,14 +7,20 @@ import logging
 
 import streamlit as st
 
+from clinic.config import ConfigError
 from clinic.logging_setup import configure_logging
 from clinic.runtime import settings, store
 from kiosk.page import kiosk_page
 from storage import KeyMissing
 from workspace.router import staff_pages
 
-configure_logging(settings())
 st.set_page_config(page_title="Clinic check-in", layout="centered", initial_sidebar_state="collapsed")
+try:
+    configure_logging(settings())
+except ConfigError as exc:  # a bad setting: refuse to start, naming it
+    st.error("The screener cannot start: a setting is wrong. / No se puede iniciar: un ajuste es incorrecto.")
+    st.code(str(exc), language=None)
+    st.stop()
 
 try:
     store()  # opened once per process: migrations, and the key (created on a first start)

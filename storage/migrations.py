@@ -112,11 +112,18 @@ def _v4_key_checks(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v6_front_desk_alerts(conn: Connection) -> None:
+    from storage.alerts import create_table
+
+    create_table(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "submissions, results, users, audit", _v1_core),
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
     Migration(3, "patient_key lookup hash", _v3_patient_key),
     Migration(4, "key check values", _v4_key_checks),
+    Migration(6, "front-desk alerts from kiosk tablets", _v6_front_desk_alerts),
 ]
 LATEST = MIGRATIONS[-1].version
 

@@ -123,6 +123,7 @@ def _table(subs: list, multi_day: bool) -> None:
 def today_page() -> None:
     staff = require_staff()
     nav_bar(staff, "today")
+    __import__("workspace.alerts").alerts.front_desk_alerts(runtime.store(), staff)
     for problem in runtime.store().health():
         st.warning(problem, icon=":material/warning:")
     st.header("Today's list", divider="gray")
