@@ -33,8 +33,7 @@ def reset_session(screen: str = flow.LANGUAGE, urgent: bool = False, language: s
     """Forget everything this browser session holds and start a fresh visit."""
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    visit = flow.Visit(last_activity=idle.clock(), screen=screen, urgent=urgent, thanks_language=language,
-                       urgent_seen=True)
+    visit = flow.Visit(last_activity=idle.clock(), screen=screen, urgent=urgent, thanks_language=language)
     st.session_state[VISIT] = visit
     return visit
 

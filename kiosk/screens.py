@@ -117,13 +117,14 @@ def _question_screen(bank: Bank, ui: UiText, visit: flow.Visit, today: date) -> 
         renderer.item(item, visit.answers, problem.text(bank, lang) if problem else None)
     last = flow.next_screen(bank, visit.answers, screen, today) == flow.REVIEW
     label = "back_to_review" if visit.return_to_review else "review" if last else "next"
-    _nav(ui("back", lang), ui(label, lang), page.go_next)
+    _nav(ui, lang, label, page.go_next)
 
 
-def _nav(back: str, forward: str, on_forward, forward_key: str = "nav.next") -> None:
+def _nav(ui: UiText, lang: str, forward: str, on_forward, forward_key: str = "nav.next") -> None:
     with st.container(key="nav", horizontal=True):
-        st.button(back, key="nav.back", on_click=page.go_back, width="stretch", icon=":material/arrow_back:")
-        st.button(forward, key=forward_key, on_click=on_forward, width="stretch", type="primary",
+        st.button(ui("back", lang), key="nav.back", on_click=page.go_back, width="stretch",
+                  icon=":material/arrow_back:")
+        st.button(ui(forward, lang), key=forward_key, on_click=on_forward, width="stretch", type="primary",
                   icon=":material/arrow_forward:", icon_position="right")
 
 
@@ -140,12 +141,14 @@ def _review_screen(bank: Bank, ui: UiText, visit: flow.Visit, today: date) -> No
             for screen in screen_ids:
                 with st.container(key=f"row-{screen}".replace(".", "-"), horizontal=True,
                                   vertical_alignment="center"):
-                    # One plain-text line per question: our wording, then the patient's answer.
-                    st.text("\n".join(f"{item.text[lang]}  →  {_answer(bank, ui, item, visit, lang)}"
-                                      for item in flow.shown_items(bank, visit.answers, screen, today)))
+                    with st.container(gap=None):
+                        for item in flow.shown_items(bank, visit.answers, screen, today):
+                            st.caption(md_escape(item.text[lang]))
+                            # Patient answers are plain text, never Markdown or HTML.
+                            st.text(_answer(bank, ui, item, visit, lang))
                     st.button(ui("change", lang), key=f"change.{screen}", on_click=page.go_change,
                               args=(screen,), help=None, width="content")
-    _nav(ui("back", lang), ui("try_again" if visit.save_failed else "submit", lang), page.submit, "submit")
+    _nav(ui, lang, "try_again" if visit.save_failed else "submit", page.submit, "submit")
 
 
 def _answer(bank: Bank, ui: UiText, item, visit: flow.Visit, lang: str) -> str:
