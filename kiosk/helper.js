@@ -54,6 +54,13 @@ function start() {
   k.button.addEventListener("click", active);
   setInterval(() => tick(k), 1000);
   watchBusy(k);
+  // Streamlit sets the title again on every run: keep it in the patient's language.
+  const keep = () => {
+    if (k.data && document.title !== k.data.title) document.title = k.data.title;
+    if (k.data && document.documentElement.lang !== k.data.lang) document.documentElement.lang = k.data.lang;
+  };
+  new MutationObserver(keep).observe(document.head, { subtree: true, childList: true, characterData: true });
+  new MutationObserver(keep).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   return k;
 }
 
