@@ -48,6 +48,12 @@ function start() {
   k.guard.hidden = true;
   document.body.append(k.overlay, k.busy, k.guard);
   const active = () => { k.last = Date.now(); if (k.warned) hideWarning(k); };
+  // A tap whose run has not drawn its result 300 ms later shows the busy sign.
+  document.addEventListener("pointerdown", () => {
+    k.ran = false; k.drawn = false;
+    clearTimeout(k.tapTimer);
+    k.tapTimer = setTimeout(() => { if (k.ran && !k.drawn) k.busy.hidden = false; }, 300);
+  }, { capture: true, passive: true });
   for (const kind of ["pointerdown", "touchstart", "keydown", "input", "wheel"]) {
     document.addEventListener(kind, active, { capture: true, passive: true });
   }
@@ -114,8 +120,12 @@ function watchBusy(k) {
   const update = () => {
     const running = app() && app().getAttribute("data-test-script-state") === "running";
     clearTimeout(k.busyTimer);
-    if (running) k.busyTimer = setTimeout(() => { k.busy.hidden = false; }, 300);
-    else k.busy.hidden = true;
+    if (running) {
+      k.ran = true;
+      k.busyTimer = setTimeout(() => { k.busy.hidden = false; }, 300);
+    } else {
+      requestAnimationFrame(() => { k.drawn = true; k.busy.hidden = true; });
+    }
   };
   const observer = new MutationObserver(update);
   const attach = () => {

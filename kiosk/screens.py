@@ -80,7 +80,7 @@ def _tools(ui: UiText, visit: flow.Visit) -> None:
 def _urgent(ui: UiText, visit: flow.Visit) -> None:
     lang = visit.language
     if not visit.urgent_seen:  # first time: over the whole screen, wherever the patient is
-        with st.container(key="urgent-full"):
+        with st.container(key="urgent-full"), st.container(key="urgent-box"):
             st.error(ui("urgent", lang), icon=":material/emergency:")
             st.button(ui("urgent_ok", lang), key="urgent.ok", on_click=page.urgent_seen, type="primary",
                       width="stretch")
