@@ -26,6 +26,7 @@ export default function (component) {
   hideWarning(k);
   if (screenChanged) shield(k);
   if (focusAsked) bringIntoView(data.focus_target);
+  relabel(k);
   tick(k);
 }
 
@@ -66,8 +67,27 @@ function start() {
     if (k.data && document.documentElement.lang !== k.data.lang) document.documentElement.lang = k.data.lang;
   };
   new MutationObserver(keep).observe(document.head, { subtree: true, childList: true, characterData: true });
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; relabel(k); }); }
+  }).observe(document.body, { subtree: true, childList: true });
   new MutationObserver(keep).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   return k;
+}
+
+// Streamlit's own English words for a screen reader (the skip link, the progress bar's name)
+// follow the patient's language too.
+function relabel(k) {
+  if (!k.data) return;
+  const skip = document.querySelector('a[href="#stMain"]');
+  if (skip && skip.textContent !== k.data.skip) {
+    skip.textContent = k.data.skip;
+    skip.setAttribute("lang", k.data.lang);
+  }
+  for (const bar of document.querySelectorAll('[data-testid="stProgress"] [role="progressbar"]')) {
+    const label = bar.closest('[data-testid="stProgress"]').innerText.trim();
+    if (label && bar.getAttribute("aria-label") !== label) bar.setAttribute("aria-label", label);
+  }
 }
 
 function el(tag, attrs) {

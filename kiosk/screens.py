@@ -49,7 +49,7 @@ def _watch(bank: Bank, ui: UiText, visit: flow.Visit) -> None:
         "lang": lang, "title": ui("page_title", lang), "mode": mode, "limit": limit,
         "idle_seconds": cfg.kiosk_idle_seconds, "warning_seconds": warning_seconds(cfg),
         "idle_title": ui("idle_title", lang), "idle_text": ui("idle_warning", lang, seconds="{seconds}"),
-        "still_here": ui("still_here", lang), "busy": ui("busy", lang),
+        "still_here": ui("still_here", lang), "busy": ui("busy", lang), "skip": ui("skip_link", lang),
         "screen": f"{visit.token}:{visit.screen}:{visit.held}", "large": visit.large_text,
         "contrast": visit.high_contrast, "focus": visit.focus if first else 0,
         "focus_target": f".st-key-{item_block_key(first)}" if first else "",

@@ -48,6 +48,10 @@ UI = load_ui_text()
 SMALL = {"width": 768, "height": 1024}
 LANDSCAPE = {"width": 1180, "height": 820}
 STAFF, PASSWORD = "front.desk", "a long enough front desk password"
+# Our English words that differ from the Spanish ones, and Streamlit's own English labels.
+ENGLISH_ONLY = sorted({UI.texts[k]["en"] for k in UI.keys() if "{" not in UI.texts[k]["en"]
+                       and UI.texts[k]["en"] != UI.texts[k]["es"] and k != "months"}
+                      | {"Skip to main content", '"progress"', "Increment"})
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +96,10 @@ def check_screen(page, lang: str, name: str, allowed_scroll: int = 0) -> None:
     assert axe_violations(page) == [], name
     assert small_targets(page) == [], name
     assert page.evaluate("[document.documentElement.lang, document.title]") == [lang, UI("page_title", lang)]
+    if lang == "es":  # what a screen reader reads holds no English kiosk or Streamlit words
+        read = page.locator("body").aria_snapshot()
+        english = [w for w in ENGLISH_ONLY if w in read]
+        assert english == [], f"{name}: English for a Spanish patient: {english}"
     screenshot(page, artifacts("kiosk", clean=False) / f"{name}.png")
 
 
