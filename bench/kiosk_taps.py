@@ -139,7 +139,7 @@ def walk_in_lockstep(pages: dict, servers: dict, answers: dict) -> dict:
     """Tap through the kiosk flow on each kiosk page and the bare page, one screen at a time."""
     from browser import settle
 
-    results = {name: {"ms": [], "taps": 0, "cpu": 0.0} for name in pages}
+    results = {name: {"ms": [], "taps": 0, "cpu": 0.0, "to": []} for name in pages}
     walks = {name: kiosk_steps(page, answers) for name, page in pages.items() if name != "bare"}
     bare_n = 0
     while True:
@@ -152,6 +152,7 @@ def walk_in_lockstep(pages: dict, servers: dict, answers: dict) -> dict:
                 break
             taps, leave, target = step
             results[name]["ms"].append(timed(pages[name], leave, target))
+            results[name]["to"].append(target)
             settle(pages[name])
             results[name]["cpu"] += cpu_seconds(servers[name].pid) - before
             results[name]["taps"] += taps
@@ -163,6 +164,7 @@ def walk_in_lockstep(pages: dict, servers: dict, answers: dict) -> dict:
         def tap(page=page, n=bare_n) -> None:
             page.locator(".st-key-lang button" if n == 0 else f".st-key-item-q{n} button").first.click()
         results["bare"]["ms"].append(timed(page, tap, f".st-key-item-q{bare_n + 1}"))
+        results["bare"]["to"].append(f"q{bare_n + 1}")
         settle(page)
         results["bare"]["cpu"] += cpu_seconds(servers["bare"].pid) - before
         results["bare"]["taps"] += 1
@@ -257,14 +259,16 @@ def main() -> None:
             pages[name].wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
         loaded_rss = {name: rss_mb(s.pid) for name, s in servers.items()}
         results = walk_in_lockstep(pages, servers, PATIENT_ES)
+        walked_rss = {name: rss_mb(s.pid) for name, s in servers.items()}
         print(f"tap (pointerdown) -> next screen drawn, ms in the page, over {len(results['bare']['ms'])} "
               "transitions (Spanish patient, whole flow; the bare page: its yes/no screens)")
         for name, r in results.items():
             slow = sum(ms > 300 for ms in r["ms"])
             busy = pages[name].evaluate("window.__busy || 0")
             per_tap = r["cpu"] / r["taps"] * 1000
+            slowest = r["to"][r["ms"].index(max(r["ms"]))]
             print(f"  {servers[name].name:26s} {spread(r['ms'])}   server CPU {per_tap:5.1f} ms/tap   "
-                  f"over 300 ms: {slow:2d}, busy sign shown: {busy}")
+                  f"over 300 ms: {slow:2d}, busy sign shown: {busy}; slowest to {slowest}")
         for name in ("gc", "nogc"):
             ratio = statistics.median(results[name]["ms"]) / statistics.median(results["bare"]["ms"])
             print(f"  median ratio {name} / bare: {ratio:.2f}")
@@ -278,14 +282,15 @@ def main() -> None:
         for name, value in used.items():
             print(f"  {servers[name].name:26s} {value:.5f}")
         print(f"  ratio kiosk (GC) / bare: {used['gc'] / max(used['bare'], 1e-6):.2f}")
-        print("memory (RSS, MB): at start / after the first page / imports alone")
+        print("memory (RSS, MB)")
         alone = {"streamlit": import_rss_mb("import streamlit"),
                  "kiosk": import_rss_mb("import streamlit, kiosk.page, kiosk.screens, kiosk.submit, storage, "
                                         "scoring"),
                  "app": import_rss_mb("import streamlit, kiosk.page, kiosk.screens, workspace.router, "
                                       "storage, scoring")}
         for name in servers:
-            print(f"  {servers[name].name:26s} {start_rss[name]:6.0f} / {loaded_rss[name]:6.0f}")
+            print(f"  {servers[name].name:26s} {start_rss[name]:6.0f} / {loaded_rss[name]:6.0f} / after the "
+                  f"walk {walked_rss[name]:6.0f} / after the idle sessions {rss_mb(servers[name].pid):6.0f}")
         print(f"  python + streamlit imported: {alone['streamlit']:.0f}; + the kiosk, storage and scoring: "
               f"{alone['kiosk']:.0f}; + the staff workspace pages as well: {alone['app']:.0f}")
 

@@ -45,20 +45,16 @@ def _watch(bank: Bank, ui: UiText, visit: flow.Visit) -> None:
     else:
         mode, limit = "active", 0
     first = next(iter(visit.problems), None)
+    countdown = idle.countdown_seconds(cfg.kiosk_idle_seconds, cfg.kiosk_idle_warning_seconds)
     helper({
         "lang": lang, "title": ui("page_title", lang), "mode": mode, "limit": limit,
-        "idle_seconds": cfg.kiosk_idle_seconds, "warning_seconds": warning_seconds(cfg),
+        "idle_seconds": cfg.kiosk_idle_seconds, "warning_seconds": countdown,
         "idle_title": ui("idle_title", lang), "idle_text": ui("idle_warning", lang, seconds="{seconds}"),
         "still_here": ui("still_here", lang), "busy": ui("busy", lang), "skip": ui("skip_link", lang),
         "screen": f"{visit.token}:{visit.screen}:{visit.held}", "large": visit.large_text,
         "contrast": visit.high_contrast, "focus": visit.focus if first else 0,
         "focus_target": f".st-key-{item_block_key(first)}" if first else "",
     }, on_expired=page.expired)
-
-
-def warning_seconds(cfg) -> int:
-    """The countdown: the configured warning, but never more than half the idle time."""
-    return max(1, min(cfg.kiosk_idle_warning_seconds, cfg.kiosk_idle_seconds // 2))
 
 
 def _tools(ui: UiText, visit: flow.Visit) -> None:

@@ -234,33 +234,17 @@ def test_valid_answers_leaves_out_bad_ones(bank):
 
 
 # ---------------------------------------------------------------- idle
-@pytest.mark.parametrize(("elapsed", "status", "left"), [
-    (0, idle.ACTIVE, 180), (149, idle.ACTIVE, 31), (150, idle.WARN, 30), (179.5, idle.WARN, 1),
-    (180, idle.EXPIRED, 0), (10_000, idle.EXPIRED, 0), (-5, idle.ACTIVE, 180),
+@pytest.mark.parametrize(("idle_seconds", "warning", "countdown"), [
+    (180, 30, 30), (30, 30, 15), (31, 30, 15), (600, 45, 45), (30, 1, 1), (3600, 30, 30),
 ])
-def test_idle_states(elapsed, status, left):
-    assert idle.idle_state(1000.0, 1000.0 + elapsed, 180, 30) == idle.IdleState(status, left)
+def test_the_countdown_is_the_warning_but_at_most_half_the_idle_time(idle_seconds, warning, countdown):
+    assert idle.countdown_seconds(idle_seconds, warning) == countdown
 
 
-@given(last=st.floats(0, 1e6), gap=st.floats(0, 1e4), total=st.integers(10, 3600), warn=st.integers(1, 3599))
-def test_idle_is_monotone(last, gap, total, warn):
-    if warn >= total:
-        return
-    order = {idle.ACTIVE: 0, idle.WARN: 1, idle.EXPIRED: 2}
-    early = idle.idle_state(last, last + gap, total, warn)
-    later = idle.idle_state(last, last + gap + 1, total, warn)
-    assert order[early.status] <= order[later.status]
-    assert (early.status == idle.EXPIRED) == (gap >= total)
-
-
-def test_idle_refuses_a_warning_longer_than_the_timeout():
-    with pytest.raises(ValueError, match="warning_seconds"):
-        idle.idle_state(0, 1, 30, 30)
-
-
-def test_thanks_expires():
-    assert not idle.thanks_expired(100.0, 100.0 + idle.THANKS_SECONDS - 0.1)
-    assert idle.thanks_expired(100.0, 100.0 + idle.THANKS_SECONDS)
+@given(idle_seconds=st.integers(30, 86_400), warning=st.integers(1, 86_400))
+def test_the_countdown_always_leaves_quiet_time_first(idle_seconds, warning):
+    countdown = idle.countdown_seconds(idle_seconds, warning)
+    assert 1 <= countdown <= warning and idle_seconds - countdown >= idle_seconds / 2
 
 
 # ---------------------------------------------------------------- ui text
