@@ -3,8 +3,9 @@
     .venv/bin/python bench/kiosk_taps.py [--sessions 10] [--idle-seconds 10] [--cold 3]
 
 Three servers run at once: the kiosk (`app.py`) with Streamlit's garbage collection after
-every script run (`runner.postScriptGC`, on by default), the kiosk with it off, and
-`bench/kiosk_bare.py` (the same widgets, one yes/no question a screen, no kiosk logic). A
+every script run (`runner.postScriptGC`, on by Streamlit's default), the kiosk with it off (as
+shipped in .streamlit/config.toml), and `bench/kiosk_bare.py` with Streamlit's defaults (the
+same widgets, one yes/no question a screen, no kiosk logic). A
 patient (tests/test_kiosk_data.PATIENT_ES) walks the whole kiosk flow on both kiosk servers
 while the bare page is tapped through, step by step in lockstep, so all three see the same
 machine load. For every tap that leaves a screen it prints the time until the next screen's
@@ -240,12 +241,14 @@ def main() -> None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-taps-")))
         for name in ("gc", "nogc", "bare"):
             (folder / name).mkdir()
+        gc_on, gc_off = ({"STREAMLIT_RUNNER_POST_SCRIPT_GC": v} for v in ("true", "false"))
         servers = {
-            "gc": Server(stack.enter_context(running_app(folder / "gc")), "kiosk, GC after each run"),
-            "nogc": Server(stack.enter_context(running_app(
-                folder / "nogc", extra_env={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"})),
-                "kiosk, no forced GC"),
-            "bare": Server(stack.enter_context(running_app(folder / "bare", script="bench/kiosk_bare.py")),
+            "gc": Server(stack.enter_context(running_app(folder / "gc", extra_env=gc_on)),
+                         "kiosk, GC after each run"),
+            "nogc": Server(stack.enter_context(running_app(folder / "nogc", extra_env=gc_off)),
+                           "kiosk, no forced GC"),
+            "bare": Server(stack.enter_context(running_app(folder / "bare", script="bench/kiosk_bare.py",
+                                                           extra_env=gc_on)),  # Streamlit's defaults
                            "bare Streamlit page"),
         }
         start_rss = {name: rss_mb(s.pid) for name, s in servers.items()}
