@@ -17,13 +17,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-SCREENS = ("language", "about_you", "where_it_hurts", "headaches", "warning_signs", "safety", "review")
+SCREENS = ("language", "patient.name", "patient.birth_date", "pain.regions", "peg.pain", "ha.one_side",
+           "rf.airway_now", "safety.pregnant", "review")
 
 
 def bare_screen(questions: list) -> None:
@@ -93,23 +93,22 @@ def main() -> None:
     bank = load_bank()
     print(f"median ms of {runs} reruns per screen. empty = a script that only imports streamlit;")
     print("bare = the screen's questions drawn with the same widgets by a plain script, no kiosk logic")
-    print(f"{'screen':15s} {'kiosk':>7s} {'empty':>7s} {'bare':>7s}  kiosk/empty  kiosk/bare")
+    print(f"{'screen':19s} {'kiosk':>7s} {'empty':>7s} {'bare':>7s}  kiosk/empty  kiosk/bare")
     for screen in SCREENS:
         visit: flow.Visit = at.session_state[VISIT]
         visit.screen = screen
         visit.answers = dict(PATIENT_EN) if screen != "language" else {}
         visit.last_activity = time.monotonic()
-        shown = [i for i in bank.asked_items(visit.answers, date.today())
-                 if i.section == screen and i.widget != "language"]
+        shown = list(flow.shown_items(bank, visit.answers, screen))
         questions = [(i.widget if i.widget != "default" else i.type, i.text["en"],
                       list(range(11)) if i.type == "nrs" else list(i.codes)) for i in shown]
         if screen == flow.REVIEW:
-            answered = [i for i in bank.asked_items(visit.answers, date.today())
-                        if i.id in visit.answers and i.widget != "language"]
+            answered = [i for s in flow.question_screens(bank, visit.answers)
+                        for i in flow.shown_items(bank, visit.answers, s) if i.id in visit.answers]
             questions = [("review", i.text["en"], visit.answers[i.id]) for i in answered]
         bare = AppTest.from_function(bare_screen, args=(questions,), default_timeout=30)
         kiosk_ms, empty_ms, bare_ms = paired_medians(at, empty, bare, runs=runs)
-        print(f"{screen:15s} {kiosk_ms:7.1f} {empty_ms:7.1f} {bare_ms:7.1f}  {kiosk_ms / empty_ms:11.1f}"
+        print(f"{screen:19s} {kiosk_ms:7.1f} {empty_ms:7.1f} {bare_ms:7.1f}  {kiosk_ms / empty_ms:11.1f}"
               f"  {kiosk_ms / bare_ms:10.1f}   ({len(questions)} questions)")
     print("aims: kiosk/empty <= 2 (see docs/kiosk.md), a rerun < 50 ms")
 

@@ -38,11 +38,14 @@ class Settings:
     replicas: int = 1  # app processes behind the proxy (deploy/screener@.service)
 
     def __post_init__(self) -> None:
-        for name in ("kiosk_idle_seconds", "staff_idle_seconds", "login_lock_seconds"):
-            if getattr(self, name) < 10:
-                raise ConfigError(f"{name} must be at least 10 seconds")
-        if not 0 < self.kiosk_idle_warning_seconds < self.kiosk_idle_seconds:
-            raise ConfigError("kiosk_idle_warning_seconds must be between 1 and kiosk_idle_seconds")
+        minimum = {"kiosk_idle_seconds": 30, "staff_idle_seconds": 10, "login_lock_seconds": 10}
+        for name, least in minimum.items():
+            if getattr(self, name) < least:
+                raise ConfigError(f"{ENV_PREFIX}{name.upper()} must be at least {least} seconds "
+                                  f"(got {getattr(self, name)})")
+        if self.kiosk_idle_warning_seconds < 1:  # the kiosk caps the countdown at half the idle time
+            raise ConfigError(f"{ENV_PREFIX}KIOSK_IDLE_WARNING_SECONDS must be at least 1 second "
+                              f"(got {self.kiosk_idle_warning_seconds})")
         if self.login_max_failures < 1:
             raise ConfigError("login_max_failures must be at least 1")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -15,7 +15,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 Point = tuple[float, float]
 Polygon = tuple[Point, ...]
 
-WIDTH, HEIGHT = 640, 600
+WIDTH, HEIGHT = 640, 620
 FRONT_X, BACK_X = 160, 480  # centre lines of the two figures
 TOP = 40  # room for the "Front" / "Back" captions
 
@@ -36,18 +36,19 @@ def _ellipse(rx: float, ry: float, cy: float, start: int = 0, end: int = 360) ->
                  for a in range(start, end + 1, 10))
 
 
-# Shapes in figure coordinates: x from the centre line, y from the top of the head.
-_HEAD_TOP = _ellipse(36, 44, 46, 180, 360) + ((36, 52), (-36, 52))  # crown to eye level
-_FACE = ((-36, 52), (36, 52)) + _ellipse(36, 44, 46, 10, 170)  # eyes to chin
-_HEAD = _ellipse(36, 44, 46)
-_NECK = ((-15, 86), (15, 86), (17, 134), (-17, 134))
-_SHOULDER = ((-17, 112), (-62, 122), (-84, 142), (-86, 168), (-56, 168), (-44, 140), (-17, 134))
-_UPPER_BACK = ((-17, 134), (17, 134), (44, 140), (56, 168), (54, 238), (-54, 238), (-56, 168), (-44, 140))
-_LOWER_BACK = ((-54, 238), (54, 238), (56, 300), (-56, 300))
-_TORSO = _UPPER_BACK[:4] + ((56, 168), (54, 238), (56, 300), (-56, 300), (-54, 238), (-56, 168), (-44, 140))
-_PELVIS = ((-56, 300), (56, 300), (62, 350), (-62, 350))
-_ARM = ((-86, 168), (-56, 168), (-58, 250), (-62, 330), (-66, 380), (-90, 380), (-92, 330), (-90, 250))
-_LEG = ((-62, 350), (-4, 350), (-8, 450), (-12, 540), (-44, 540), (-52, 450))
+# Shapes in figure coordinates: x from the centre line, y from the top of the head. Every region
+# is at least 54 units across each way: 44 px or more at the 540 px the kiosk draws the picture.
+_HEAD_TOP = _ellipse(40, 54, 56, 180, 360) + ((40, 56), (-40, 56))  # crown to eye level
+_FACE = ((-40, 56), (40, 56)) + _ellipse(40, 54, 56, 10, 170)  # eyes to chin
+_HEAD = _ellipse(40, 54, 56)
+_NECK = ((-28, 104), (28, 104), (30, 158), (-30, 158))
+_SHOULDER = ((-30, 136), (-70, 146), (-100, 166), (-112, 192), (-60, 192), (-46, 164), (-30, 158))
+_UPPER_BACK = ((-30, 158), (30, 158), (46, 164), (60, 192), (58, 262), (-58, 262), (-60, 192), (-46, 164))
+_LOWER_BACK = ((-58, 262), (58, 262), (60, 324), (-60, 324))
+_TORSO = _UPPER_BACK[:4] + ((58, 262), (60, 324), (-60, 324), (-58, 262), (-60, 192), (-46, 164))
+_PELVIS = ((-60, 324), (60, 324), (66, 380), (-66, 380))
+_ARM = ((-112, 192), (-60, 192), (-62, 274), (-66, 354), (-70, 404), (-118, 404), (-120, 354), (-116, 274))
+_LEG = ((-66, 380), (-4, 380), (-8, 480), (-12, 570), (-48, 570), (-56, 480))
 
 # The figures drawn for everyone; the front torso is one piece (chest and belly are not regions).
 _LIMBS = (_ARM, _mirror(_ARM), _LEG, _mirror(_LEG))
@@ -115,9 +116,9 @@ def _base(front_caption: str, back_caption: str) -> Image.Image:
 
 def _eyes(pen: ImageDraw.ImageDraw) -> None:
     """Two eyes and a mouth on the front figure, so that front and back are told apart."""
-    for x, y in _at(FRONT_X, ((-14, 40), (14, 40))):
+    for x, y in _at(FRONT_X, ((-15, 46), (15, 46))):
         pen.ellipse((x - 4, y - 4, x + 4, y + 4), fill=_INK[OUTLINE])
-    (x1, y1), (x2, y2) = _at(FRONT_X, ((-12, 66), (12, 72)))
+    (x1, y1), (x2, y2) = _at(FRONT_X, ((-13, 76), (13, 82)))
     pen.arc((x1, y1 - 6, x2, y2), 20, 160, fill=_INK[OUTLINE], width=2)
 
 
@@ -126,6 +127,21 @@ def _font(size: int) -> ImageFont.ImageFont:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow without sized default fonts
         return ImageFont.load_default()
+
+
+def outline() -> list[str]:
+    """The figures' parts as SVG polygon point lists (the kiosk's inline picture)."""
+    return [_points(_at(cx, part)) for cx, parts in ((FRONT_X, _FRONT_PARTS), (BACK_X, _BACK_PARTS))
+            for part in parts]
+
+
+def region_points() -> dict[str, list[str]]:
+    """Region code -> its polygons as SVG point lists."""
+    return {code: [_points(p) for p in polys] for code, polys in REGIONS.items()}
+
+
+def _points(polygon: Polygon) -> str:
+    return " ".join(f"{x:.0f},{y:.0f}" for x, y in polygon)
 
 
 def draw(chosen: Iterable[str], front_caption: str, back_caption: str) -> Image.Image:

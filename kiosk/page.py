@@ -1,34 +1,32 @@
-"""The patient kiosk page: language, one section per screen, review, submit, thank-you.
+"""The patient kiosk page: language, short question screens, review, submit, thank-you.
 
 All of one patient's data lives in ``st.session_state["kiosk.visit"]`` (a ``flow.Visit``)
 and in the widgets' own state, whose keys carry the visit's random token. A reset deletes
 every key of the session, so nothing of a patient can be reached after submit or idle.
+Callbacks here change state only; ``kiosk.screens`` draws. The idle clock runs in the
+browser (``kiosk.browser_side.helper``): a waiting tablet costs the server nothing.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import time
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from pathlib import Path
 
 import streamlit as st
 
-from kiosk import flow, idle
-from kiosk.renderer import Renderer, answer_text, md_escape
+from kiosk import bodymap, flow, idle, screens
+from kiosk.browser_side import tapped_region
+from kiosk.renderer import widget_key
 from kiosk.scoring_link import score_answers
-from kiosk.ui_text import UiText, load_ui_text
+from kiosk.ui_text import load_ui_text
 from questionnaire.bank import Bank, load_bank
 
 VISIT = "kiosk.visit"
-THANKS_SHOWN = "kiosk.thanks_shown_at"
 HELD_RETRY_SECONDS = 30  # a held submission (failed save, then idle) is retried this often
+RETAP_SECONDS = 0.6  # a second tap on the same choice this soon after the first is a slip
 log = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=1)
-def _css() -> str:
-    return "<style>" + Path(__file__).with_name("style.css").read_text(encoding="utf-8") + "</style>"
 
 
 def reset_session(screen: str = flow.LANGUAGE, urgent: bool = False, language: str = "en") -> flow.Visit:
@@ -37,8 +35,6 @@ def reset_session(screen: str = flow.LANGUAGE, urgent: bool = False, language: s
         del st.session_state[key]
     visit = flow.Visit(last_activity=idle.clock(), screen=screen, urgent=urgent, thanks_language=language)
     st.session_state[VISIT] = visit
-    if screen == flow.THANKS:
-        st.session_state[THANKS_SHOWN] = idle.clock()
     return visit
 
 
@@ -47,201 +43,143 @@ def _visit() -> flow.Visit:
     return visit if isinstance(visit, flow.Visit) else reset_session()
 
 
-# ---------------------------------------------------------------- callbacks (state only)
-def _record(item_id: str, value: object) -> None:
-    bank, visit = load_bank(), _visit()
-    visit.answers = flow.record(bank, visit.answers, item_id, value)
-    visit.problems.pop(item_id, None)
+# ---------------------------------------------------------------- answers (callbacks)
+def record(item_id: str, value: object, key: str) -> None:
+    """A widget changed: keep the answer (never losing one to a slip), then maybe move on."""
+    bank, visit, today = load_bank(), _visit(), date.today()
+    item, old = bank.item(item_id), visit.answers.get(item_id)
     visit.last_activity = idle.clock()
-    _update_urgent(bank, visit)
+    if value is None and old is not None and item.type in flow.SINGLE_CHOICE:
+        st.session_state[key] = old  # a second quick tap on the chosen answer: keep it
+        return
+    if item.type == "multi" and isinstance(value, list) and _slipped(visit, item_id, old, value):
+        st.session_state[key] = old
+        return
+    visit.answers = flow.record(bank, visit.answers, item_id, value, today)
+    visit.problems.pop(item_id, None)
+    problem = flow.typed_problem(bank, item_id, value, today)
+    if problem:
+        visit.problems[item_id] = problem
+    visit.called_at = None
+    _update_urgent(bank, visit, today)
+    flow.after_answer(bank, visit, item_id, today)
 
 
-def _update_urgent(bank: Bank, visit: flow.Visit) -> None:
+def _slipped(visit: flow.Visit, item_id: str, old: object, new: list) -> bool:
+    """True when ``new`` only takes off the choice that was put on a moment ago."""
+    before, now = set(old) if isinstance(old, list) else set(), time.monotonic()
+    added, removed = set(new) - before, before - set(new)
+    if len(added) == 1 and not removed:
+        visit.last_toggle = (item_id, next(iter(added)), now)
+    last = visit.last_toggle
+    if added or len(removed) != 1 or last is None:
+        return False
+    return last[:2] == (item_id, next(iter(removed))) and now - last[2] < RETAP_SECONDS
+
+
+def tapped_body(item_id: str) -> None:
+    """A tap on the body picture: the region goes on or off, and the name buttons follow."""
+    visit, bank = _visit(), load_bank()
+    code = tapped_region(widget_key(visit.token, item_id, "tap"))
+    if not code:
+        return
+    key = widget_key(visit.token, item_id)
+    now = bodymap.toggle(list(visit.answers.get(item_id) or []), code, bank.item(item_id).codes)
+    if _slipped(visit, item_id, visit.answers.get(item_id), now):
+        return
+    st.session_state[key] = now
+    record(item_id, now, key)
+
+
+def _update_urgent(bank: Bank, visit: flow.Visit, today: date) -> None:
     """Once an urgent warning sign is answered, the instruction stays for the rest of the visit."""
     if not visit.urgent:
-        result = score_answers(flow.valid_answers(bank, visit.answers, date.today()), date.today())
+        result = score_answers(flow.valid_answers(bank, visit.answers, today), today)
         visit.urgent = bool(result and result.get("triage") == "urgent")
 
 
-def _touch() -> None:
-    _visit().last_activity = idle.clock()
+# ---------------------------------------------------------------- moves (callbacks)
+def _touch() -> flow.Visit:
+    visit = _visit()
+    visit.last_activity, visit.called_at = idle.clock(), None
+    return visit
 
 
-def _choose_language(code: str) -> None:
-    flow.choose_language(load_bank(), _visit(), code)
-    _touch()
+def choose_language(code: str) -> None:
+    flow.choose_language(load_bank(), _touch(), code, date.today())
 
 
-def _next() -> None:
-    _touch()
-    flow.go_next(load_bank(), _visit(), date.today())
+def go_next() -> None:
+    flow.go_next(load_bank(), _touch(), date.today())
 
 
-def _back() -> None:
-    _touch()
-    flow.go_back(load_bank(), _visit())
+def go_back() -> None:
+    flow.go_back(load_bank(), _touch(), date.today())
 
 
-def _change(section: str) -> None:
-    _touch()
-    flow.go_change(_visit(), section)
+def go_change(screen: str) -> None:
+    flow.go_change(_touch(), screen)
 
 
-def _review() -> None:
-    _touch()
-    flow.go_review(load_bank(), _visit(), date.today())
-
-
-def _done() -> None:
+def done() -> None:
     reset_session()
 
 
-def _submit() -> None:
-    from kiosk.submit import submit
+def urgent_seen() -> None:
+    _touch().urgent_seen = True
 
-    bank, visit = load_bank(), _visit()
-    _touch()
-    if not flow.go_review(bank, visit, date.today()):
+
+def set_view(what: str) -> None:
+    visit = _visit()
+    setattr(visit, what, bool(st.session_state.get(f"tool.{what}")))
+
+
+def call_front_desk() -> None:
+    """An alert for the staff: the tablet's name and the time, nothing of the answers."""
+    from clinic.runtime import store
+
+    visit = _visit()
+    try:
+        store().raise_alert(tablet_name(), datetime.now(UTC))
+    except Exception as exc:  # noqa: BLE001 - the patient is told to go to the desk instead
+        log.error("kiosk: front-desk alert not stored (%s)", type(exc).__name__)
+        visit.called_at = -1.0
         return
-    outcome = submit(bank, visit, date.today(), datetime.now(UTC))
+    visit.called_at = idle.clock()
+
+
+def tablet_name() -> str:
+    """This tablet's name, from its start address (``/?tablet=Room-2``); letters, digits, - _ ."""
+    raw = str(st.query_params.get("tablet", "") or "")
+    name = re.sub(r"[^A-Za-z0-9 _.-]", "", raw).strip()[:40]
+    return name or "kiosk"
+
+
+def submit() -> None:
+    from kiosk.submit import submit as store_submission
+
+    bank, visit, today = load_bank(), _touch(), date.today()
+    if not flow.go_review(bank, visit, today):
+        return
+    outcome = store_submission(bank, visit, today, datetime.now(UTC))
     if outcome.saved:
         reset_session(flow.THANKS, urgent=visit.urgent or outcome.urgent, language=visit.language)
     else:
         visit.save_failed = True
 
 
-# ---------------------------------------------------------------- screens
-def _urgent_banner(ui: UiText, lang: str) -> None:
-    with st.container(key="urgent"):
-        st.error(ui("urgent", lang), icon=":material/emergency:")
-
-
-def _language_screen(ui: UiText) -> None:
-    st.header(ui("welcome", "en"))
-    st.header(ui("welcome", "es"))
-    left, right = st.columns(2)
-    with st.container(key="language"):
-        left.button(ui("choose_english", "en"), key="lang.en", on_click=_choose_language, args=("en",),
-                    width="stretch", type="primary")
-        right.button(ui("choose_spanish", "es"), key="lang.es", on_click=_choose_language, args=("es",),
-                     width="stretch", type="primary")
-
-
-def _section_screen(bank: Bank, ui: UiText, visit: flow.Visit) -> None:
-    lang = visit.language
-    section = next(s for s in bank.sections if s.id == visit.screen)
-    step = flow.step_of(bank, visit.answers, visit.screen)
-    if step:
-        st.progress(step[0] / step[1], text=ui("progress", lang, step=step[0], total=step[1]))
-    st.header(md_escape(section.title[lang]))
-    if section.intro:
-        st.caption(md_escape(section.intro[lang]))
-    if visit.problems:
-        st.warning(ui("screen_has_problems", lang))
-    renderer = Renderer(bank, ui, lang, visit.token, _record)
-    for item in flow.shown_items(bank, visit.answers, visit.screen):
-        problem = visit.problems.get(item.id)
-        renderer.item(item, visit.answers, problem.text(bank, lang) if problem else None)
-    back, forward = st.columns(2)
-    back.button(ui("back", lang), key="nav.back", on_click=_back, width="stretch")
-    last = flow.next_screen(bank, visit.answers, visit.screen) == flow.REVIEW
-    label = "back_to_review" if visit.return_to_review else "review" if last else "next"
-    forward.button(ui(label, lang), key="nav.next", on_click=_next, width="stretch", type="primary")
-
-
-def _review_screen(bank: Bank, ui: UiText, visit: flow.Visit) -> None:
-    lang = visit.language
-    st.header(ui("review_title", lang))
-    st.caption(md_escape(ui("review_intro", lang)))
-    if visit.save_failed:
-        st.error(ui("save_failed", lang), icon=":material/warning:")
-    for screen in flow.section_screens(bank, visit.answers):
-        section = next(s for s in bank.sections if s.id == screen)
-        with st.container(border=True, key=f"review-{screen}"):
-            title, change = st.columns([3, 1], vertical_alignment="center")
-            title.subheader(md_escape(section.title[lang]))
-            change.button(ui("change", lang), key=f"change.{screen}", on_click=_change, args=(screen,),
-                          width="stretch")
-            for item in flow.shown_items(bank, visit.answers, screen):
-                st.caption(md_escape(item.text[lang]))
-                value = visit.answers.get(item.id)
-                # Patient answers are plain text, never Markdown or HTML.
-                missing = value is None
-                st.text(ui("not_answered", lang) if missing else answer_text(bank, ui, item, value, lang))
-    back, submit = st.columns(2)
-    back.button(ui("back", lang), key="nav.back", on_click=_back, width="stretch")
-    label = "try_again" if visit.save_failed else "submit"
-    submit.button(ui(label, lang), key="submit", on_click=_submit, width="stretch", type="primary")
-
-
-def _thanks_screen(ui: UiText, visit: flow.Visit) -> None:
-    lang = visit.language
-    st.title(ui("thanks_title", lang))
-    if visit.urgent:
-        with st.container(key="urgent"):
-            st.error(ui("urgent_thanks", lang), icon=":material/emergency:")
-    st.success(ui("thanks_body", lang))
-    st.button(ui("done", lang), key="done", on_click=_done, width="stretch", type="primary")
-
-
-def _held_screen(ui: UiText, visit: flow.Visit) -> None:
-    """A failed save left unattended: no answer on screen, only the way to the front desk."""
-    lang = visit.language
-    st.error(ui("held", lang), icon=":material/warning:")
-    st.button(ui("try_again", lang), key="held.retry", on_click=_submit, width="stretch", type="primary")
-
-
-# ---------------------------------------------------------------- idle watch
-@st.fragment(run_every=idle.TICK_SECONDS)
-def _idle_watch() -> None:
-    from clinic.runtime import settings
-
-    visit, now = _visit(), idle.clock()
+def expired() -> None:
+    """The browser says the time is up: the thank-you ends, a held save is retried, a visit ends."""
+    visit = _visit()
     if visit.screen == flow.THANKS:
-        if idle.thanks_expired(st.session_state.get(THANKS_SHOWN, now), now):
-            reset_session()
-            st.rerun(scope="app")
-        return
-    if visit.pristine:
-        return
-    if visit.held:
-        if now - visit.last_activity >= HELD_RETRY_SECONDS:
-            _submit()  # the answers exist nowhere else: keep trying; the next patient sees none of them
-            if _visit().screen == flow.THANKS:
-                st.rerun(scope="app")
-        return
-    cfg = settings()
-    state = idle.idle_state(visit.last_activity, now, cfg.kiosk_idle_seconds, cfg.kiosk_idle_warning_seconds)
-    if state.status == idle.EXPIRED and visit.save_failed:
-        visit.held = True  # hide the answers of a failed save instead of erasing them
-        st.rerun(scope="app")
-    elif state.status == idle.EXPIRED:
         reset_session()
-        st.rerun(scope="app")
-    elif state.status == idle.WARN:
-        lang = visit.language
-        with st.container(key="idle"):
-            ui = load_ui_text()
-            st.warning(ui("idle_warning", lang, seconds=state.seconds_left), icon=":material/hourglass_top:")
-            st.button(ui("still_here", lang), key="idle.still_here", on_click=_touch,
-                      width="stretch", type="primary")
+    elif visit.held:
+        submit()
+    elif visit.save_failed:
+        visit.held = True  # hide the answers of a failed save instead of erasing them
+    else:
+        reset_session()
 
 
 def kiosk_page() -> None:
-    st.html(_css())
-    bank, ui, visit = load_bank(), load_ui_text(), _visit()
-    # The language shows in the patient's choice from the first section on.
-    lang = visit.language
-    if visit.urgent and visit.screen != flow.THANKS:
-        _urgent_banner(ui, lang)
-    _idle_watch()
-    if visit.held:
-        _held_screen(ui, visit)
-    elif visit.screen == flow.LANGUAGE:
-        _language_screen(ui)
-    elif visit.screen == flow.REVIEW:
-        _review_screen(bank, ui, visit)
-    elif visit.screen == flow.THANKS:
-        _thanks_screen(ui, visit)
-    else:
-        _section_screen(bank, ui, visit)
+    screens.draw(load_bank(), load_ui_text(), _visit())

@@ -210,6 +210,12 @@ def _v7_staff_sessions_and_login_misses(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v6_front_desk_alerts(conn: Connection) -> None:
+    from storage.alerts import create_table
+
+    create_table(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "submissions, results, users, audit", _v1_core),
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
@@ -217,6 +223,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "key check values", _v4_key_checks),
     Migration(RESULTS_SEALED, "results sealed at rest; list columns; patient name sealed apart",
               _v5_seal_results, needs_key=_v5_has_data, after=_v5_scrub),
+    Migration(6, "front-desk alerts from kiosk tablets", _v6_front_desk_alerts),
     Migration(7, "staff session generation, last login, login misses", _v7_staff_sessions_and_login_misses),
 ]
 LATEST = MIGRATIONS[-1].version

@@ -244,6 +244,33 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         return [rows.to_submission(self.ring, r, latest_result.get(r.id), latest_review.get(r.id),
                                    notes.get(r.id, [])) for r in found]
 
+    # -- front-desk alerts (storage/alerts.py) ----------------------------------------------------
+    def raise_alert(self, tablet: str, at: datetime) -> int:
+        """A kiosk tablet calls the front desk: its name and the time only. Audited."""
+        from storage import alerts
+
+        with self._write("raise alert") as conn:
+            alert_id = alerts.insert_alert(conn, tablet, at)
+        self.audit(f"kiosk:{tablet}", "front-desk alert", f"alert {alert_id}")
+        return alert_id
+
+    def open_alerts(self) -> list:
+        """Alerts nobody has acknowledged yet, oldest first."""
+        from storage import alerts
+
+        with self._read() as conn:
+            return alerts.open_alerts(conn)
+
+    def acknowledge_alert(self, id: int, username: str) -> bool:
+        """Close an alert (False if someone closed it first). Audited."""
+        from storage import alerts
+
+        with self._write("acknowledge alert") as conn:
+            closed = alerts.acknowledge(conn, int(id), username)
+        if closed:
+            self.audit(username, "acknowledge front-desk alert", f"alert {id}")
+        return closed
+
     # -- operations ---------------------------------------------------------------------------
     def health(self) -> list[str]:
         """Problems staff must see now; empty when all is well."""

@@ -164,3 +164,166 @@ def screenshot(page, path: Path) -> None:
         if height > size["height"]:
             page.set_viewport_size(size)
             page.wait_for_timeout(150)
+
+
+# ---------------------------------------------------------------- the kiosk walk (shared)
+TABLET = {"width": 820, "height": 1180}
+TARGET_SELECTOR = ("button, input:not([type=checkbox]):not([type=radio]), textarea, "
+                   "[data-testid=stRadio] label, [data-testid=stCheckbox] label, svg.kiosk-bodymap .region")
+
+
+def _bank_and_text():
+    from kiosk.ui_text import load_ui_text
+    from questionnaire.bank import load_bank
+    return load_bank(), load_ui_text()
+
+
+def tap_button(scope, name: str) -> None:
+    """Tap the button showing exactly ``name`` (plain buttons, segmented buttons and pills)."""
+    found = scope.get_by_role("button", name=name, exact=True)
+    for role in ("radio", "checkbox"):
+        found = found.or_(scope.get_by_role(role, name=name, exact=True))
+    found.first.click()
+
+
+def block(page, item_id: str):
+    return page.locator(f".st-key-item-{item_id.replace('.', '-')}")
+
+
+def tap_body(page, regions: list[str]) -> None:
+    """Tap the middle of each region's last polygon on the body picture."""
+    for code in regions:
+        page.locator(f'svg.kiosk-bodymap .region[data-code="{code}"]').last.click()
+        settle(page)
+
+
+def answer(page, item, value, lang: str) -> None:
+    """Give one answer the way a patient does: taps, or typing then leaving the field."""
+    bank, ui = _bank_and_text()
+    here = block(page, item.id)
+    text = (lambda code: bank.yn_text[code][lang]) if item.type == "yn" else (
+        lambda code: item.option(code).text[lang])
+    if item.widget == "body_map":
+        tap_body(page, value)
+        return
+    if item.type == "date":
+        year, month, day = (int(p) for p in value.split("-"))
+        for label, number in ((ui("day", lang), day), (ui("year", lang), year)):
+            here.get_by_label(label).fill(str(number))
+            here.get_by_label(label).press("Tab")
+            settle(page)
+        tap_button(here, ui("months", lang).split(",")[month - 1])
+    elif item.type in ("yn", "nrs"):
+        tap_button(here, str(value) if item.type == "nrs" else text(value))
+    elif item.type == "multi":
+        for code in value:
+            tap_button(here, text(code))
+            settle(page)
+    elif item.type == "choice":
+        here.get_by_text(text(value), exact=True).click()
+    else:
+        field = here.locator("textarea" if item.multiline else "input").first
+        field.fill(str(value))
+        field.press("Tab")
+    settle(page)
+
+
+def screen_items(answers: dict, screen: str, answered: bool = True) -> list:
+    """The items of ``screen`` a patient with (final) ``answers`` meets (and answers), in bank order."""
+    from kiosk import flow
+    bank, _ = _bank_and_text()
+    return [i for i in flow.shown_items(bank, answers, screen) if i.id in answers or not answered]
+
+
+def moves_on_by_itself(answers: dict, screen: str) -> bool:
+    """The kiosk moves on after the screen's last answer when that is a one-tap answer."""
+    from kiosk import flow
+    items = screen_items(answers, screen)
+    return bool(items) and items[-1].type in flow.SINGLE_CHOICE
+
+
+def answer_screen(page, screen: str, answers: dict, lang: str):
+    """Answer one question screen in bank order, yielding each item id once it is answered
+    (so another patient can go in between)."""
+    for item in screen_items(answers, screen):
+        answer(page, item, answers[item.id], lang)
+        yield item.id
+
+
+def leave_screen(page, screen: str, answers: dict, lang: str, nxt: str | None) -> None:
+    """Tap Next unless the screen moved on by itself; then wait for the next screen."""
+    from kiosk import flow
+    bank, ui = _bank_and_text()
+    if not moves_on_by_itself(answers, screen):
+        last = flow.next_screen(bank, answers, screen) == flow.REVIEW
+        tap_button(page, ui("review" if last else "next", lang))
+        settle(page)
+    if nxt is None:
+        page.get_by_text(ui("review_title", lang)).wait_for()
+    else:
+        block(page, screen_items(answers, nxt, answered=False)[0].id).wait_for()
+
+
+def walk_questions(page, answers: dict, on_screen=None):
+    """From the language picker to the review: every screen answered, ``on_screen(n, screen)``
+    called once each screen is filled in (before leaving it). Yields after every step."""
+    from kiosk import flow
+    bank, ui = _bank_and_text()
+    lang = answers["patient.language"]
+    tap_button(page, ui("choose_english" if lang == "en" else "choose_spanish", lang))
+    settle(page)
+    yield "language"
+    screens = flow.question_screens(bank, answers)
+    for n, screen in enumerate(screens):
+        block(page, screen_items(answers, screen, answered=False)[0].id).wait_for()
+        items, auto = screen_items(answers, screen), moves_on_by_itself(answers, screen)
+        for k, item in enumerate(items):
+            if on_screen and auto and k == len(items) - 1:  # the last tap moves on: look first
+                on_screen(n + 1, screen)
+            answer(page, item, answers[item.id], lang)
+            yield item.id
+        if on_screen and not auto:
+            on_screen(n + 1, screen)
+        leave_screen(page, screen, answers, lang, screens[n + 1] if n + 1 < len(screens) else None)
+        yield f"left {screen}"
+
+
+def overflow_px(page) -> int:
+    """How far the page scrolls down beyond the window (0 when it fits)."""
+    return int(page.evaluate("""Math.max(...[...document.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"], body')].map(e => e.scrollHeight))
+        - window.innerHeight"""))
+
+
+def small_targets(page) -> list:
+    """Every visible control smaller than 44 x 44 px: [text, width, height]."""
+    return page.evaluate("""(sel) => [...document.querySelectorAll(sel)].filter(e => {
+            const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+            return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('[hidden]');
+        }).map(e => { const r = e.getBoundingClientRect();
+            return [(e.innerText || e.getAttribute('aria-label') || e.getAttribute('data-code') || e.tagName)
+                    .slice(0, 40), Math.round(r.width), Math.round(r.height)]; })
+        .filter(([t, w, h]) => w < 44 || h < 44)""", TARGET_SELECTOR)
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list:
+    """axe-core's WCAG 2.2 A and AA violations on the page: [(rule, how many, first target)]."""
+    from axe_playwright_python.sync_playwright import Axe
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                      "resultTypes": ["violations"]})
+    return [(v["id"], len(v["nodes"]), v["nodes"][0]["target"], v["nodes"][0].get("failureSummary", ""))
+            for v in result.response["violations"]]
+
+
+def stored(app):
+    """The submissions the running app stored, read with its own settings."""
+    from clinic.config import load_settings
+    from storage import open_store
+    store = open_store(load_settings(environ=app.env))
+    try:
+        return store.list_submissions()
+    finally:
+        store.close()

@@ -1,5 +1,7 @@
 """The kiosk page driven through Streamlit's AppTest: whole flow in English and Spanish, the stored
-row, branching, validation, the urgent instruction, and a clean session after submit and idle."""
+row, screens and auto-advance, branching, validation (nothing lost, nothing cut), quick taps,
+the urgent instruction, the view switches, the front-desk call, and a clean session after
+submit and idle (the browser-side watch reports idle; tests/kiosk_harness.py stands in)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ from test_kiosk_data import HEADACHE_ITEMS, PATIENT_EN, PATIENT_ES
 
 from clinic.config import load_settings
 from kiosk import flow
-from kiosk.page import HELD_RETRY_SECONDS, VISIT
+from kiosk.page import VISIT
 from kiosk.renderer import widget_key
 from kiosk.ui_text import load_ui_text
 from questionnaire.bank import load_bank
 from storage import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+HARNESS = str(Path(__file__).resolve().parent / "kiosk_harness.py")
 BANK = load_bank()
 UI = load_ui_text()
 
@@ -29,7 +32,7 @@ def app(tmp_path, monkeypatch):
     """A fresh kiosk session over its own SQLite file and key."""
     monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'kiosk.db'}")
     monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "kiosk.key"))
-    return AppTest.from_file(APP, default_timeout=30).run()
+    return AppTest.from_file(HARNESS, default_timeout=30).run()
 
 
 def stored():
@@ -48,15 +51,15 @@ def set_widget(at, item, value, token) -> None:
     key = widget_key(token, item.id)
     if item.type == "date":
         year, month, day = (int(p) for p in value.split("-"))
-        at.number_input(key=widget_key(token, item.id, "day")).set_value(day)
-        at.number_input(key=widget_key(token, item.id, "year")).set_value(year)
+        at.text_input(key=widget_key(token, item.id, "day")).set_value(str(day))
+        at.text_input(key=widget_key(token, item.id, "year")).set_value(str(year))
         at.button_group(key=widget_key(token, item.id, "month")).set_value(month)
-    elif item.type == "choice" or item.widget == "scale":
+    elif item.type == "choice":
         at.radio(key=key).set_value(value)
     elif item.type in ("yn", "nrs", "multi"):
         at.button_group(key=key).set_value(value)
     elif item.type == "int":
-        at.number_input(key=key).set_value(value)
+        at.text_input(key=key).set_value(str(value))
     elif item.multiline:
         at.text_area(key=key).set_value(value)
     else:
@@ -64,20 +67,19 @@ def set_widget(at, item, value, token) -> None:
 
 
 def fill_screen(at, answers: dict) -> set[str]:
-    """Answer every shown item of the current screen from ``answers``; the ids it met."""
-    met: set[str] = set()
-    for _ in range(10):
-        v = visit(at)
-        todo = [i for i in flow.shown_items(BANK, v.answers, v.screen)
-                if i.id in answers and v.answers.get(i.id) != answers[i.id]]
-        met |= {i.id for i in flow.shown_items(BANK, v.answers, v.screen)}
-        if not todo:
-            return met
-        for item in todo:
+    """Answer every shown item of the current screen from ``answers``, one run per answer (as a
+    patient taps); the ids it met. Stops when the screen moves on by itself."""
+    v = visit(at)
+    screen, met = v.screen, set()
+    for item in flow.shown_items(BANK, v.answers, screen):
+        met.add(item.id)
+        if item.id in answers and v.answers.get(item.id) != answers[item.id]:
             set_widget(at, item, answers[item.id], v.token)
-        at.run()
-        assert not at.exception
-    raise AssertionError(f"the screen does not take {todo}")
+            at.run()
+            assert not at.exception
+        if visit(at).screen != screen:
+            break
+    return met
 
 
 def walk_to_review(at, answers: dict) -> set[str]:
@@ -86,9 +88,23 @@ def walk_to_review(at, answers: dict) -> set[str]:
     while visit(at).screen != flow.REVIEW:
         screen = visit(at).screen
         met |= fill_screen(at, answers)
-        at.button(key="nav.next").click().run()
+        if visit(at).screen == screen:
+            at.button(key="nav.next").click().run()
         assert visit(at).screen != screen, visit(at).problems
     return met
+
+
+def go_to(at, screen: str, lang: str = "en", given: dict | None = None) -> flow.Visit:
+    if visit(at).screen == flow.LANGUAGE:
+        at.button(key=f"lang.{lang}").click().run()
+    visit(at).answers.update({"ha.any": "yes"} if given is None else given)
+    visit(at).screen = screen
+    at.run()
+    return visit(at)
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("answers", [PATIENT_EN, PATIENT_ES], ids=["english", "spanish"])
@@ -96,11 +112,14 @@ def test_whole_flow_is_stored(app, answers):
     lang = answers["patient.language"]
     met = walk_to_review(app, answers)
     assert visit(app).answers == answers
-    review_text = [t.value for t in app.text]
-    assert answers["patient.name"] in review_text  # plain text, exactly as typed
+    assert answers["patient.name"] in [t.value for t in app.text]  # plain text, exactly as typed
     for own_words in (answers["patient.name"], answers["visit.concern"]):  # never Markdown or HTML
         assert not any(own_words in m.value for m in [*app.markdown, *app.caption, *app.get("html")])
     assert UI("review_title", lang) in [h.value for h in app.header]
+    # The review: one Change per question screen, grouped by section in bank order.
+    screens = flow.question_screens(BANK, answers)
+    assert [b.key for b in app.button if b.key.startswith("change.")] == [f"change.{s}" for s in screens]
+    assert [s.value for s in app.subheader] == [s.title[lang] for s in BANK.sections]
     before = datetime.now(UTC)
     app.button(key="submit").click().run()
     rows = stored()
@@ -149,101 +168,111 @@ def test_done_and_back_lead_to_a_fresh_start(app):
     app.button(key="done").click().run()
     assert visit(app).screen == flow.LANGUAGE and visit(app).answers == {}
     app.button(key="lang.en").click().run()
-    assert all(w.value in (None, [], "") for w in [*app.radio, *app.text_input, *app.number_input])
+    assert all(w.value in (None, [], "") for w in [*app.radio, *app.text_input])
     app.button(key="nav.back").click().run()
     assert visit(app).screen == flow.LANGUAGE
 
 
-def test_no_headaches_never_meets_a_headache_item(app):
-    met = walk_to_review(app, PATIENT_ES)
-    assert "ha.any" in met
-    assert not met & (HEADACHE_ITEMS - {"ha.any"})
+def test_one_question_per_screen_and_short_yes_no_questions_together(app):
+    v = go_to(app, "ha.one_side")
+    assert [w.key for w in app.button_group] == [widget_key(v.token, i) for i in
+                                                  ("ha.one_side", "ha.throbbing", "ha.pressing")]
+    v = go_to(app, "ha.days")
+    assert [w.key for w in app.text_input] == [widget_key(v.token, "ha.days")]
+
+
+def test_a_one_tap_answer_moves_on_but_never_past_an_unanswered_question(app):
+    v = go_to(app, "ha.one_side")
+    for item, screen in (("ha.one_side", "ha.one_side"), ("ha.pressing", "ha.one_side"),
+                         ("ha.throbbing", "ha.severity")):
+        set_widget(app, BANK.item(item), "no", v.token)
+        app.run()
+        assert visit(app).screen == screen
+    # the patient goes back: the answers are there, ticked, and Next is not needed to go on
+    app.button(key="nav.back").click().run()
+    assert visit(app).screen == "ha.one_side"
+    assert app.button_group(key=widget_key(v.token, "ha.pressing")).value == "no"
 
 
 def test_headache_yes_then_no_drops_the_headache_answers(app):
-    app.button(key="lang.en").click().run()
-    v = visit(app)
-    v.screen = "headaches"
+    v = go_to(app, "ha.any", given={})
+    set_widget(app, BANK.item("ha.any"), "yes", v.token)
     app.run()
-    fill_screen(app, {"ha.any": "yes", "ha.days": 12, "ha.months": 5})
+    assert visit(app).screen == "ha.days"  # moved on by itself
+    set_widget(app, BANK.item("ha.days"), 12, v.token)
+    app.run()
     assert visit(app).answers["ha.days"] == 12
+    app.button(key="nav.back").click().run()
     set_widget(app, BANK.item("ha.any"), "no", v.token)
     app.run()
-    assert "ha.days" not in visit(app).answers and "ha.months" not in visit(app).answers
-    assert [w.key for w in app.number_input] == []
-
-
-@pytest.mark.parametrize(("lang", "screen", "bad", "code"), [
-    ("en", "about_you", {"patient.birth_date": "2031-01-05"}, "future_date"),
-    ("es", "about_you", {"patient.birth_date": "1970-02-30"}, "bad_date"),
-    ("en", "about_you", {"patient.name": "Ann\x1bLee"}, "control_chars"),
-    ("es", "about_you", {"patient.name": "Ana\u202eLee"}, "format_chars"),
-    ("en", "about_you", {"patient.name": "Ann\u2028Lee"}, "line_separator"),
-    ("en", "headaches", {"ha.any": "yes", "ha.days": 31}, "out_of_range"),
-    ("es", "headaches", {"ha.any": "yes", "ha.days": 5, "ha.migraine_days": 9}, "migraine_days_above_days"),
-    ("en", "back", {"back.pain": "yes", "back.months": -2}, "out_of_range"),
-])
-def test_bad_input_is_named_beside_its_field_and_nothing_is_lost(app, lang, screen, bad, code):
-    app.button(key=f"lang.{lang}").click().run()
-    visit(app).screen = screen
-    app.run()
-    fill_screen(app, bad)
-    kept = dict(visit(app).answers)
-    app.button(key="nav.next").click().run()
-    v = visit(app)
-    assert v.screen == screen and v.answers == kept
-    item = list(bad)[-1]
-    assert v.problems[item].code == code
-    message = v.problems[item].text(BANK, lang)
-    assert message in [e.value for e in app.error]
-    assert UI("screen_has_problems", lang) in [w.value for w in app.warning]
-
-
-def test_over_long_text_is_cut_at_the_limit(app):
-    app.button(key="lang.en").click().run()
-    visit(app).screen = "about_you"
-    app.run()
-    key = widget_key(visit(app).token, "patient.name")
-    app.text_input(key=key).set_value("A" * 150).run()
-    assert visit(app).answers["patient.name"] == "A" * BANK.item("patient.name").max_len
-
-
-def test_required_items_are_asked_for_in_the_patients_language(app):
-    app.button(key="lang.es").click().run()
-    assert visit(app).screen == "right_now"  # the airway emergency question comes first
-    app.button(key="nav.next").click().run()
-    assert [e.value for e in app.error] == ["Por favor conteste esta pregunta."]
-    visit(app).screen = "about_you"
-    app.run()
-    app.button(key="nav.next").click().run()
-    errors = [e.value for e in app.error]
-    assert errors.count("Por favor conteste esta pregunta.") == 4  # name, birth date, sex, main problem
-    assert visit(app).screen == "about_you"
+    assert "ha.days" not in visit(app).answers
+    assert visit(app).screen == "back.pain"
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_urgent_sign_shows_the_instruction_until_the_thank_you(app, lang):
     answers = {**(PATIENT_EN if lang == "en" else PATIENT_ES), "rf.thunderclap": "yes"}
     app.button(key=f"lang.{lang}").click().run()
-    while visit(app).screen != "warning_signs":
+    while visit(app).screen != "rf.thunderclap":
+        screen = visit(app).screen
         fill_screen(app, answers)
-        assert UI("urgent", lang) not in [e.value for e in app.error]
-        app.button(key="nav.next").click().run()
+        assert UI("urgent", lang) not in errors(app)
+        if visit(app).screen == screen:
+            app.button(key="nav.next").click().run()
     fill_screen(app, answers)
-    assert UI("urgent", lang) in [e.value for e in app.error]  # as soon as it is answered
-    app.button(key="nav.next").click().run()
-    assert UI("urgent", lang) in [e.value for e in app.error]  # and on every later screen
+    assert UI("urgent", lang) in errors(app)  # as soon as it is answered, over the whole screen
+    assert app.button(key="urgent.ok").label == UI("urgent_ok", lang)
+    app.button(key="urgent.ok").click().run()
+    assert UI("urgent", lang) in errors(app)  # then a band on every later screen
+    assert [b for b in app.button if b.key == "urgent.ok"] == []
     while visit(app).screen != flow.REVIEW:
+        screen = visit(app).screen
         fill_screen(app, answers)
-        app.button(key="nav.next").click().run()
-    assert UI("urgent", lang) in [e.value for e in app.error]
+        if visit(app).screen == screen:
+            app.button(key="nav.next").click().run()
+        assert UI("urgent", lang) in errors(app)
     app.button(key="submit").click().run()
     assert stored()[0].triage == "urgent"
-    assert UI("urgent_thanks", lang) in [e.value for e in app.error]
+    assert UI("urgent_thanks", lang) in errors(app)
     shown = page_text(app).lower()
     assert UI("urgent_thanks", lang).lower() in shown  # the walk reads nested blocks
     for word in ("migraine", "dystonia", "strong", "possible", "triage"):
         assert word not in shown
+
+
+def test_large_text_and_high_contrast_are_kept_for_the_visit_only(app):
+    app.button(key="lang.es").click().run()
+    assert [t.label for t in app.toggle] == [UI("large_text", "es"), UI("high_contrast", "es")]
+    app.toggle(key="tool.large_text").set_value(True).run()
+    app.toggle(key="tool.high_contrast").set_value(True).run()
+    walk_to_review_from_here = PATIENT_ES
+    fill_screen(app, walk_to_review_from_here)
+    app.button(key="nav.next").click().run()
+    assert visit(app).large_text and visit(app).high_contrast
+    assert app.toggle(key="tool.large_text").value and app.toggle(key="tool.high_contrast").value
+    app.session_state["harness.expired"] = True  # the browser says the time is up
+    app.run()
+    assert not visit(app).large_text and not app.toggle(key="tool.large_text").value
+
+
+def test_call_the_front_desk_raises_an_alert_with_the_tablet_and_time_only(app):
+    assert app.button(key="tool.call").label == f"{UI('call_desk', 'en')} / {UI('call_desk', 'es')}"
+    walk_start = datetime.now(UTC)
+    app.button(key="lang.es").click().run()
+    app.text_input(key=widget_key(visit(app).token, "patient.name")).set_value("José Núñez").run()
+    assert app.button(key="tool.call").label == UI("call_desk", "es")
+    app.button(key="tool.call").click().run()
+    assert UI("called", "es") in [s.value for s in app.success]
+    store = open_store(load_settings())
+    try:
+        alerts = store.open_alerts()
+        assert [a.tablet for a in alerts] == ["kiosk"]
+        assert walk_start <= alerts[0].raised_at <= datetime.now(UTC)
+        assert "José" not in repr(alerts) and "José" not in repr(store.audit_events())
+        assert store.audit_events()[0].action == "front-desk alert"
+    finally:
+        store.close()
+    assert visit(app).answers["patient.name"] == "José Núñez"  # nothing lost
 
 
 def break_the_store(tmp_path, monkeypatch) -> str:
@@ -259,19 +288,18 @@ def test_storage_failure_keeps_the_answers_and_never_thanks(app, tmp_path, monke
     working_url = break_the_store(tmp_path, monkeypatch)
     app.button(key="submit").click().run()
     assert visit(app).screen == flow.REVIEW and visit(app).answers == PATIENT_EN
-    assert UI("save_failed", "en") in [e.value for e in app.error]
+    assert UI("save_failed", "en") in errors(app)
     assert UI("thanks_title", "en") not in [t.value for t in app.title]
     # Unsaved answers exist nowhere else: the idle timeout hides them but does not erase them.
-    visit(app).last_activity -= load_settings().kiosk_idle_seconds + 1
+    app.session_state["harness.expired"] = True
     app.run()
     assert visit(app).held and visit(app).answers == PATIENT_EN
-    assert [e.value for e in app.error] == [UI("held", "en")]
+    assert errors(app) == [UI("held", "en")]
     assert PATIENT_EN["patient.name"] not in page_text(app)
-    assert [b.key for b in app.button] == ["held.retry"]
-    # Once the store is back, the held submission is retried on its own and thanks the patient.
+    assert [b.key for b in app.button if not b.key.startswith("tool.")] == ["held.retry"]
+    # Once the store is back, the browser's next retry stores it and thanks the patient.
     monkeypatch.setenv("SCREENER_DATABASE_URL", working_url)
-    visit(app).last_activity -= HELD_RETRY_SECONDS
-    app.run()
+    app.session_state["harness.expired"] = True
     app.run()
     assert visit(app).screen == flow.THANKS
     assert stored()[0].answers == PATIENT_EN
@@ -281,7 +309,7 @@ def test_storage_failure_then_try_again_by_hand(app, tmp_path, monkeypatch):
     walk_to_review(app, PATIENT_ES)
     working_url = break_the_store(tmp_path, monkeypatch)
     app.button(key="submit").click().run()
-    assert UI("save_failed", "es") in [e.value for e in app.error]
+    assert UI("save_failed", "es") in errors(app)
     monkeypatch.setenv("SCREENER_DATABASE_URL", working_url)
     app.button(key="submit").click().run()
     assert visit(app).screen == flow.THANKS
@@ -290,13 +318,7 @@ def test_storage_failure_then_try_again_by_hand(app, tmp_path, monkeypatch):
 
 def test_idle_timeout_clears_the_session(app):
     walk_to_review(app, PATIENT_EN)
-    settings = load_settings()
-    visit(app).last_activity -= settings.kiosk_idle_seconds - settings.kiosk_idle_warning_seconds + 1
-    app.run()
-    assert any("seconds" in w.value for w in app.warning)  # the visible warning first
-    app.button(key="idle.still_here").click().run()
-    assert not any("seconds" in w.value for w in app.warning)
-    visit(app).last_activity -= settings.kiosk_idle_seconds + 1
+    app.session_state["harness.expired"] = True
     app.run()
     assert visit(app).screen == flow.LANGUAGE
     assert_no_answers_left(app, PATIENT_EN)
@@ -304,16 +326,30 @@ def test_idle_timeout_clears_the_session(app):
 
 
 def test_thank_you_clears_itself_for_the_next_patient(app):
-    from kiosk import idle
-    from kiosk.page import THANKS_SHOWN
-
     walk_to_review(app, PATIENT_ES)
     app.button(key="submit").click().run()
     assert visit(app).screen == flow.THANKS
-    app.session_state[THANKS_SHOWN] -= idle.THANKS_SECONDS
+    app.session_state["harness.expired"] = True
     app.run()
     assert visit(app).screen == flow.LANGUAGE and visit(app).thanks_language == "en"
-    assert [b.key for b in app.button] == ["lang.en", "lang.es"]
+    assert [b.key for b in app.button] == ["tool.call", "lang.en", "lang.es"]
+
+
+@pytest.mark.parametrize(("value", "accepted"),
+                         [("30", True), ("29", False), ("thirty", False), ("600", True)])
+def test_an_idle_setting_from_30_seconds_starts_and_a_bad_one_is_refused_by_name(tmp_path, monkeypatch,
+                                                                                 value, accepted):
+    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'kiosk.db'}")
+    monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "kiosk.key"))
+    monkeypatch.setenv("SCREENER_KIOSK_IDLE_SECONDS", value)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    if accepted:
+        assert [b.key for b in at.button] == ["tool.call", "lang.en", "lang.es"]
+    else:
+        assert "cannot start" in at.error[0].value
+        assert "SCREENER_KIOSK_IDLE_SECONDS" in at.code[0].value and value in at.code[0].value
+        assert [b.key for b in at.button] == []
 
 
 def test_the_app_refuses_to_start_on_encrypted_data_without_its_key(tmp_path, monkeypatch):

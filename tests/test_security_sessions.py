@@ -65,6 +65,9 @@ KNOWN_CACHES = {
     "clinic/runtime.py:_store": "the Store (connection pool, keys), built from Settings; no answers",
     "clinic/accounts.py:_hasher": "the argon2 PasswordHasher object",
     "clinic/accounts.py:_dummy_hash": "a hash of a random secret, for timing-safe unknown usernames",
+    "kiosk/screens.py:_css": "the static style sheet",
+    "kiosk/browser_side.py:_components": "the registered custom components (static HTML/CSS/JS)",
+    "kiosk/browser_side.py:_geometry": "the body picture's polygons (static geometry)",
     "kiosk/page.py:_css": "the static style sheet",
     "kiosk/bodymap.py:_base": "the empty body figure; callers draw on a .copy()",
     "kiosk/ui_text.py:load_ui_text": "the kiosk wording from ui_text.toml",
@@ -299,7 +302,12 @@ def is_safe(node: ast.expr, env: Locals | None = None, seen: frozenset = frozens
 
 # (file:function, source of the argument) -> why it is not patient text. Reviewed by hand.
 REVIEWED_SINKS = {
-    ("kiosk/page.py:kiosk_page", "_css()"): "our static style sheet (st.html, no patient data)",
+    ("kiosk/screens.py:draw", "_css()"): "our static style sheet (st.html, no patient data)",
+    ("kiosk/screens.py:_tools", "_both(ui, 'call_desk', visit)"): "our kiosk wording, one or both languages",
+    ("kiosk/screens.py:_tools", "_both(ui, label, visit)"): "our kiosk wording, in one or both languages",
+    ("workspace/alerts.py:front_desk_alerts",
+     "f'Front desk called from tablet “{tablet}” at {local} ({_age(alert.raised_at)})'"):
+        "a tablet name (storage.alerts.TABLET_NAME, '_' and '.' escaped), a clock time and an age",
     ("kiosk/renderer.py:Renderer.item", "problem"): "a bank message from Problem.text (numbers only)",
     # Staff pages: scoring output (ids, our reason and evidence texts, escaped with md()), numbers.
     ("workspace/detail.py:_indication", "f\"**{md(views.indication_name(ind['id']))}** · "

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import artifacts, launched_chromium, running_app, screenshot, settle
-from test_kiosk_browser import TABLET, answer_screen, stored, tap_button
+from browser import TABLET, artifacts, launched_chromium, running_app, screenshot, settle, stored, tap_button
+from browser import walk_questions as walk
 from test_kiosk_data import PATIENT_EN, PATIENT_ES
 
-from kiosk import flow
 from kiosk.ui_text import load_ui_text
 from questionnaire.bank import load_bank
 
@@ -39,17 +38,12 @@ def private_words(answers: dict) -> list[str]:
 def steps(page, answers: dict, shots, tag: str) -> Iterator[str]:
     """One patient's visit, yielding after each answer or tap so another can go in between."""
     lang = answers["patient.language"]
-    tap_button(page, UI("choose_english" if lang == "en" else "choose_spanish", lang))
-    settle(page)
-    yield "language"
-    screens = flow.section_screens(BANK, answers)
-    for n, section in enumerate(screens, start=1):
-        yield from answer_screen(page, section, answers, lang)
-        if n == 1:  # the screen with the name and the typed text
-            screenshot(page, shots / f"{tag}-{n:02d}-{section}.png")
-        tap_button(page, UI("review" if n == len(screens) else "next", lang))
-        settle(page)
-        yield f"next from {section}"
+
+    def look(n: int, screen: str) -> None:
+        if screen == "patient.name":  # the screen with the typed name
+            screenshot(page, shots / f"{tag}-{n:02d}-{screen}.png")
+
+    yield from walk(page, answers, look)
     page.get_by_text(UI("review_title", lang)).wait_for()
     screenshot(page, shots / f"{tag}-90-review.png")
     yield "review"

@@ -239,6 +239,7 @@ def _exports(staff, chosen: dict) -> None:
 def today_page() -> None:
     staff = require_staff()
     nav_bar(staff, "today")
+    __import__("workspace.alerts").alerts.front_desk_alerts(runtime.store(), staff)
     for problem in runtime.store().health():
         st.warning(problem, icon=":material/warning:")
     st.header("Today's list", divider="gray")
