@@ -2,7 +2,7 @@
 (``rf.thunderclap_3m`` = yes) with fever (``rf.fever_headache`` = yes). The real scoring triages
 her ``review`` with both flags, and both are named in the detail view (AppTest on the real
 app.py), the consult PDF (text read back with pypdf), the CSV and the FHIR response that NLM's
-LHC-Forms reads back in chromium. (Today's list is another worktree's part.)
+LHC-Forms reads back in chromium, and in today's list (its row names both warning signs).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from test_workspace_apptest import goto, log_in, new_app, store  # noqa: F401  (
 from test_workspace_data import BANK, add_user, minutes_ago, save
 
 from export import fhir, pdf, tabular
+from workspace import list_view
 from export import fhir_questionnaire as fq
 from workspace import session
 
@@ -43,9 +44,15 @@ def test_thunderclap_six_weeks_ago_with_fever_is_review_with_both_flags_named_ev
     assert all((f["level"], f["answer"]) == ("review", "yes") for f in flags.values())
     texts = [flags[f]["text"] for f in FLAGS]
 
-    # the detail view
+    # today's list: triage and both warning signs named in the patient's row
     add_user(store, "alice")
     at = log_in(new_app(), "alice")
+    row = at.dataframe[0].value.set_index("Name").loc["José Núñez Peña"]
+    assert row["Triage"].casefold().startswith("review")
+    for flag_id in FLAGS:
+        assert list_view.short_label(BANK, flags[flag_id]) in row["Warning signs"], flag_id
+
+    # the detail view
     at.session_state[session.SELECTED_KEY] = sid
     goto(at, "submission")
     warnings = [w.value.replace("\\", "") for w in at.warning]  # our words are Markdown-escaped
