@@ -128,7 +128,7 @@ def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date:
     for row in rows:
         when = row.submitted_at.astimezone()
         shown.append({
-            "Triage": triage_text(row),
+            "Triage": ("VOID · " if row.void else "") + triage_text(row),
             "Time": when.strftime("%d %b %H:%M" if with_date else "%H:%M"),
             "Name": row.name,
             "Age": age(row),
