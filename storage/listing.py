@@ -102,9 +102,9 @@ def latest_result_id() -> ColumnElement:
 
 def is_reviewed() -> ColumnElement:
     """The newest review row of the submission is not an undo (migration 8)."""
-    newest = reviews.alias("newest_review")
-    latest = select(func.max(newest.c.id)).where(newest.c.submission_id == submissions.c.id).scalar_subquery()
-    return exists().where(reviews.c.id == latest, reviews.c.undone.is_(False))
+    later = reviews.alias("later_review")
+    newer = exists().where(later.c.submission_id == reviews.c.submission_id, later.c.id > reviews.c.id)
+    return exists().where(reviews.c.submission_id == submissions.c.id, reviews.c.undone.is_(False), ~newer)
 
 
 def is_voided() -> ColumnElement:
