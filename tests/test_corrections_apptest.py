@@ -104,7 +104,8 @@ def test_linking_last_months_visit_shows_the_history_and_the_nice_check(store):
     assert list(table["Headache days"]) == [20, 13]
     assert list(table["Migraine-type days"]) == [12, 6]
     check = [s.value for s in at.success]
-    assert any("20 → 13 headache days a month (35% fewer) after 2 cycles: meets NICE TA260" in c for c in check)
+    assert any("20 → 13 headache days a month (35% fewer) after 2 cycles: meets NICE TA260" in c
+               for c in check)
     assert "Patient-reported (this visit): 30-49% fewer" in [c.value for c in at.caption]
 
 
