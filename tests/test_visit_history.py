@@ -95,11 +95,11 @@ def test_passes_exactly_when_now_is_at_most_70_percent_of_baseline(baseline, now
 def test_history_rows_mark_this_visit_and_show_stored_triage_as_scored():
     visits = [visit(0, 20, **{"ha.migraine_days": 10, "neck.pain": 3}), visit(1, 12, True)]
     rows = visit_history.history_rows(visits, "v1")
-    assert [r["This visit"] for r in rows] == ["", "◀"]
+    assert [r["Date"] for r in rows] == ["2026-01-05", "2026-04-05 (this)"]
     assert [r["Headache days"] for r in rows] == [20, 12]
     assert rows[0]["Migraine-type days"] == 10 and rows[1]["Migraine-type days"] is None
-    assert [r["Toxin for migraine"] for r in rows] == ["", "yes"]
-    assert [r["Triage (as scored)"] for r in rows] == ["Not scored", "Not scored"]
+    assert [r["Toxin"] for r in rows] == ["", "migraine"]
+    assert [r["Triage"] for r in rows] == ["Not scored", "Not scored"]
     chart = visit_history.chart_rows(visits)
     assert {(r["measure"], r["value"]) for r in chart} == {
-        ("Headache days", 20), ("Migraine-type days", 10), ("Neck pain (0-10)", 3), ("Headache days", 12)}
+        ("Headache days", 20), ("Migraine-type days", 10), ("Neck pain", 3), ("Headache days", 12)}

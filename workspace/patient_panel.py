@@ -95,7 +95,7 @@ def patient_panel(staff: Staff, sub: Submission) -> None:
     if len(visits) < 2:
         st.caption("No earlier visit linked.")
         return
-    st.markdown(f"**Visit history** ({len(visits)} visits; results as scored then)")
+    st.markdown(f"**Visit history** ({len(visits)} visits; triage as scored then; PEG and neck pain 0-10)")
     st.dataframe(pd.DataFrame(visit_history.history_rows(visits, sub.id)), hide_index=True, width="stretch")
     if visit_history.chart_rows(visits):
         st.altair_chart(_chart(visits), width="stretch")

@@ -22,7 +22,7 @@ from workspace import views
 NICE_REDUCTION = Fraction(30, 100)
 NICE_CYCLES = 2
 COLUMNS = (("Headache days", "ha.days"), ("Migraine-type days", "ha.migraine_days"),
-           ("PEG (0-10)", "peg"), ("Neck pain (0-10)", "neck.pain"))
+           ("PEG", "peg"), ("Neck pain", "neck.pain"))  # PEG and neck pain: 0-10
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,11 @@ def history_rows(visits: list[Submission], current_id: str) -> list[dict]:
     """One row per visit for the history table, oldest first; results shown as scored."""
     rows = []
     for visit in visits:
-        row = {"Date": views.local_time(visit.submitted_at).strftime("%Y-%m-%d"),
-               "This visit": "◀" if visit.id == current_id else "",
-               "Toxin for migraine": "yes" if treated_for_migraine(visit) else ""}
+        day = views.local_time(visit.submitted_at).strftime("%Y-%m-%d")
+        row = {"Date": f"{day} (this)" if visit.id == current_id else day,
+               "Toxin": "migraine" if treated_for_migraine(visit) else ""}
         row.update({label: value(visit, key) for label, key in COLUMNS})
-        row["Triage (as scored)"] = views.TRIAGE_BADGE.get(visit.triage, views.TRIAGE_BADGE[None])
+        row["Triage"] = views.TRIAGE_BADGE.get(visit.triage, views.TRIAGE_BADGE[None])
         rows.append(row)
     return rows
 
