@@ -67,3 +67,46 @@ def test_linking_todays_visit_to_last_months_and_reading_the_change(streamlit_ap
                                                             for e in store.audit_events()]
     finally:
         store.close()
+
+
+def test_voiding_a_submission_and_undoing_reviewed(streamlit_app, chromium):  # noqa: F811
+    """Undo "reviewed", then void with a reason: the detail says VOID, the list hides it until
+    "Show voided" is on, and it is then marked VOID."""
+    store = _store(streamlit_app.env)
+    try:
+        add_user(store, "dr.lee")
+        sid = save(store, TREATED, minutes_ago(5))
+        store.mark_reviewed(sid, "dr.kim")
+    finally:
+        store.close()
+    page = chromium.new_page(viewport={"width": 820, "height": 1180})
+    page.goto(streamlit_app.url + "/staff")
+    page.get_by_role("textbox", name="Username").fill("dr.lee")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("1 submission(s) · 0 urgent · 0 not reviewed yet").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)
+    page.get_by_role("button", name="Undo reviewed").click()
+    page.get_by_role("button", name="Mark reviewed").wait_for(timeout=30_000)
+    settle(page)
+    page.get_by_text("Void this submission").first.click()
+    page.get_by_role("textbox", name="Reason for voiding").fill("test entry, not a patient")
+    page.get_by_role("button", name="Void submission").click()
+    page.get_by_text("VOID: voided by dr.lee").wait_for(timeout=30_000)
+    page.get_by_text("test entry, not a patient").wait_for(timeout=10_000)
+    _shot(page, "03-voided-detail")
+    page.get_by_role("link", name="Today's list").first.click()
+    page.get_by_text("0 submission(s)").wait_for(timeout=30_000)
+    page.get_by_text("Show voided").click()
+    page.get_by_text("1 submission(s) · 0 urgent · 1 not reviewed yet").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    _shot(page, "04-list-with-voided")
+    store = _store(streamlit_app.env)
+    try:
+        events = [(e.actor, e.action, e.target) for e in store.audit_events()]
+        assert ("dr.lee", "undo_review", sid) in events and ("dr.lee", "void_submission", sid) in events
+        assert store.get_submission(sid).reviewed_by is None
+    finally:
+        store.close()
