@@ -17,7 +17,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage import rows
@@ -170,3 +170,36 @@ class CorrectionsStore:
         suggested = [v for v in self.visits_of(sub.name, sub.birth_date)
                      if v.id not in known and v.void is None and (v.mrn is None or sub.mrn is None)]
         return VisitHistory(confirmed=tuple(confirmed), suggested=tuple(suggested))
+
+
+def rotate_corrections(store, on_batch=None) -> dict[str, int]:
+    """Key rotation of the void reasons and MRNs (their lookup hashes re-keyed too), in batches,
+    each its own transaction, like ``storage.opening.rotate``. Returns how many of each."""
+    ring, current = store.ring, store.ring.current
+    counts = {"voids": 0, "record_numbers": 0}
+    while batch := _stale(store, voids):
+        with store.engine.begin() as conn:
+            for v in batch:
+                context = void_context(v.submission_id)
+                reason = ring.open(bytes(v.reason_enc), context)
+                conn.execute(update(voids).where(voids.c.submission_id == v.submission_id).values(
+                    key_id=current.id, reason_enc=ring.seal(reason, context)))
+        counts["voids"] += len(batch)
+        if on_batch:
+            on_batch(counts)
+    while batch := _stale(store, record_numbers):
+        with store.engine.begin() as conn:
+            for m in batch:
+                number = open_mrn(ring, m)
+                conn.execute(update(record_numbers).where(record_numbers.c.id == m.id).values(
+                    key_id=current.id, mrn_key=mrn_key(current, number),
+                    mrn_enc=ring.seal(number.encode(), mrn_context(m.submission_id, m.attached_at))))
+        counts["record_numbers"] += len(batch)
+        if on_batch:
+            on_batch(counts)
+    return counts
+
+
+def _stale(store, table) -> list:
+    with store.engine.connect() as conn:
+        return conn.execute(select(table).where(table.c.key_id != store.ring.current.id).limit(500)).all()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, select, union, update
 from sqlalchemy.exc import IntegrityError
 
 from storage import rows
+from storage.corrections import rotate_corrections
 from storage.crypto import DecryptError, KeyRing, patient_key
 from storage.engine import make_engine, make_private
 from storage.errors import KeyMissing
@@ -163,6 +164,7 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
         if on_batch:
             on_batch(counts)
     _rotate_results(store, counts, on_batch)
+    rotate_corrections(store)  # void reasons and MRNs (not in the counts the command prints)
     return counts
 
 

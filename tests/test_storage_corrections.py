@@ -11,9 +11,10 @@ from sqlalchemy import insert, select, text
 from clinic.config import Settings
 from storage import NewSubmission, Store, StoreError, open_store
 from storage.corrections import normal_mrn
-from storage.crypto import KeyRing, new_key
+from storage.crypto import KeyRing, format_keys, new_key
 from storage.engine import make_engine
 from storage.migrations import CORRECTIONS, migrate
+from storage.opening import rotate
 from storage.schema import audit_events, record_numbers, reviews, voids
 from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
@@ -208,3 +209,26 @@ def test_migration_8_upgrades_a_version_7_database_with_rows(url):
     store.attach_mrn(reviewed, "M-1", "dr.a")
     assert store.list_page(None, None).total == 1 and store.mrn_of(reviewed) == "M-1"
     engine.dispose()
+
+
+def test_key_rotation_reseals_void_reasons_and_mrns_and_rekeys_the_lookup(tmp_path):
+    def opened(*keys):
+        return open_store(Settings(database_url=f"sqlite:///{tmp_path / 'r.db'}",
+                                   key_file=str(tmp_path / "k"), encryption_keys=format_keys(list(keys))))
+
+    old, fresh = new_key(), new_key()
+    store = opened(old)
+    voided, linked = submit(store), submit(store, when=DAY + timedelta(days=1))
+    store.void_submission(voided, "dr.a", "wrong patient")
+    store.attach_mrn(linked, "R-9", "dr.a")
+    store.close()
+    both = opened(fresh, old)
+    rotate(both)
+    assert {r.key_id for r in raw(both, voids)} == {r.key_id for r in raw(both, record_numbers)} == {fresh.id}
+    both.close()
+    only_new = opened(fresh)  # the old key is gone: everything still opens and is found
+    try:
+        assert only_new.void_of(voided).reason == "wrong patient"
+        assert [v.id for v in only_new.visits_by_mrn("R-9")] == [linked]
+    finally:
+        only_new.close()
