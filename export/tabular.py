@@ -40,7 +40,7 @@ from storage.records import Submission
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 META_COLUMNS = ("submission_id", "submitted_at", "language", "questionnaire_version", "rules_version",
-                "triage", "reviewed", "reviewed_by", "reviewed_at", "age", "void")
+                "triage", "reviewed", "reviewed_by", "reviewed_at", "age")
 SCORE_COLUMNS = ("peg", "phq2", "gad2", "preventive_classes", "preventive_class_names")
 INDICATION_COLUMNS = tuple(f"{kind}.{i}" for i in summary.INDICATIONS
                            for kind in ("match", "suggested", "evidence_direction"))
@@ -71,7 +71,7 @@ def restore(cell: str) -> str:
 
 def columns(bank: Bank | None = None) -> list[str]:
     bank = bank or load_bank()
-    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS]
+    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS, "void"]
 
 
 def _answer_cell(value: object) -> Cell:
@@ -108,13 +108,13 @@ def row(sub: Submission, bank: Bank) -> list[Cell]:
     """One submission as raw cells (not yet neutralised), in ``columns(bank)`` order."""
     meta = [sub.id, sub.submitted_at.isoformat(), sub.language, sub.questionnaire_version,
             sub.rules_version, summary.triage(sub), "yes" if sub.reviewed_at else "no", sub.reviewed_by,
-            sub.reviewed_at.isoformat() if sub.reviewed_at else None, summary.age(sub),
-            "yes" if sub.void else "no"]
+            sub.reviewed_at.isoformat() if sub.reviewed_at else None, summary.age(sub)]
     answers = [_answer_cell(sub.answers.get(item.id)) for item in bank.items]
     retired = [_answer_cell(sub.answers.get(r)) for r in bank.retired]
     scores = summary.derived_scores(sub)
     score_cells = [scores[k] for k in SCORE_COLUMNS[:4]] + [";".join(scores["preventive_class_names"])]
-    return meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
+    return (meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
+            + ["yes" if sub.void else "no"])  # last, so no earlier column moves
 
 
 def rows(submissions: Iterable[Submission], bank: Bank | None = None) -> list[list[Cell]]:
