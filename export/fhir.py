@@ -186,7 +186,8 @@ def response_dict(sub: Submission, bank: Bank | None = None) -> dict:
         "resourceType": "QuestionnaireResponse", "id": fhir_id(sub.id), "language": sub.language,
         "identifier": {"system": SUBMISSION_SYSTEM, "value": sub.id},
         "questionnaire": f"{QUESTIONNAIRE_URL}|{sub.questionnaire_version}",
-        "status": "completed", "subject": {"display": sub.name or "(no name)"},
+        "status": "entered-in-error" if sub.void else "completed",
+        "subject": {"display": sub.name or "(no name)"},
         "authored": sub.submitted_at.isoformat(), "item": _items(sub, bank),
     }
     if sub.result is not None:

@@ -35,6 +35,7 @@ def document(sub: Submission) -> dict:
         "id": sub.id, "submitted_at": _time(sub.submitted_at), "language": sub.language,
         "questionnaire_version": sub.questionnaire_version, "rules_version": sub.rules_version,
         "triage": sub.triage, "reviewed_by": sub.reviewed_by, "reviewed_at": _time(sub.reviewed_at),
+        "void": sub.void is not None,
         "comments": [{"version": c.version, "author": c.author, "written_at": _time(c.written_at),
                       "text": c.text} for c in sub.comments],
         "answers": sub.answers,

@@ -51,7 +51,7 @@ KEY_COLUMNS = 6
 def _header(page: Page, sub: Submission) -> None:
     triage = summary.triage(sub)
     badge_w = 42.0
-    page.badge(PAGE_W - MARGIN - badge_w, page.y, (triage or "not scored").upper(),
+    page.badge(PAGE_W - MARGIN - badge_w, page.y, "VOID" if sub.void else (triage or "not scored").upper(),
                TRIAGE_COLOURS.get(triage, TRIAGE_COLOURS[None]), size=15, width=badge_w)
     name, name_w = sub.name or "(no name)", BODY_W - badge_w - 4
     size = 15 if len(page.wrap(name, name_w, 9, 15, True)) <= 2 else 11

@@ -71,7 +71,7 @@ def restore(cell: str) -> str:
 
 def columns(bank: Bank | None = None) -> list[str]:
     bank = bank or load_bank()
-    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS]
+    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS, "void"]
 
 
 def _answer_cell(value: object) -> Cell:
@@ -113,7 +113,8 @@ def row(sub: Submission, bank: Bank) -> list[Cell]:
     retired = [_answer_cell(sub.answers.get(r)) for r in bank.retired]
     scores = summary.derived_scores(sub)
     score_cells = [scores[k] for k in SCORE_COLUMNS[:4]] + [";".join(scores["preventive_class_names"])]
-    return meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
+    return (meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
+            + ["yes" if sub.void else "no"])  # last, so no earlier column moves
 
 
 def rows(submissions: Iterable[Submission], bank: Bank | None = None) -> list[list[Cell]]:

@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 from storage import rows as rowsmod
 from storage.errors import StoreError
 from storage.records import ListPage, ListRow
-from storage.schema import results, reviews, submissions
+from storage.schema import results, reviews, submissions, voids
 
 TRIAGE_LEVELS = ("urgent", "review", "routine")
 SAFETY_LEVELS = ("contraindication", "precaution", "clarify")
@@ -101,7 +101,14 @@ def latest_result_id() -> ColumnElement:
 
 
 def is_reviewed() -> ColumnElement:
-    return exists().where(reviews.c.submission_id == submissions.c.id)
+    """The newest review row of the submission is not an undo (migration 8)."""
+    later = reviews.alias("later_review")
+    newer = exists().where(later.c.submission_id == reviews.c.submission_id, later.c.id > reviews.c.id)
+    return exists().where(reviews.c.submission_id == submissions.c.id, reviews.c.undone.is_(False), ~newer)
+
+
+def is_voided() -> ColumnElement:
+    return exists().where(voids.c.submission_id == submissions.c.id)
 
 
 def rank() -> ColumnElement:
@@ -111,7 +118,7 @@ def rank() -> ColumnElement:
 
 
 def conditions(since, until, triage=None, indication=None, language=None, warning_signs=False,
-               safety=None, reviewed=None) -> list[ColumnElement]:
+               safety=None, reviewed=None, voided=False) -> list[ColumnElement]:
     """The WHERE clauses of a list query over submissions LEFT JOIN their latest result."""
     ts = rowsmod.ts
     for name, value in (("since", since), ("until", until)):
@@ -135,6 +142,8 @@ def conditions(since, until, triage=None, indication=None, language=None, warnin
         where.append(or_(*[func.coalesce(results.c[SAFETY_COLUMN[k]], 0) > 0 for k in kinds]))
     if reviewed is not None:
         where.append(is_reviewed() if reviewed else ~is_reviewed())
+    if voided is not None:
+        where.append(is_voided() if voided else ~is_voided())
     return where
 
 
@@ -163,7 +172,7 @@ def _page_columns():
     s, r = submissions.c, results.c
     return joined(s.id, s.submitted_at, s.language, s.patient_enc, r.rules_version, r.triage,
                   r.red_flags_urgent, r.red_flags_review, r.contraindications, r.precautions, r.clarify,
-                  r.suggested, r.scored_at, r.result_enc)
+                  r.suggested, r.scored_at, r.result_enc, is_voided().label("is_voided"))
 
 
 def _clamp(page: int, total: int, size: int) -> int:
@@ -213,7 +222,8 @@ def latest_reviewers(conn, ids: list[str]) -> dict[str, str]:
         return {}
     newest = select(func.max(reviews.c.id)).where(reviews.c.submission_id.in_(ids)) \
         .group_by(reviews.c.submission_id)
-    query = select(reviews.c.submission_id, reviews.c.username).where(reviews.c.id.in_(newest))
+    query = select(reviews.c.submission_id, reviews.c.username).where(reviews.c.id.in_(newest),
+                                                                      reviews.c.undone.is_(False))
     return {r.submission_id: r.username for r in conn.execute(query)}
 
 
@@ -228,7 +238,8 @@ def _list_row(ring, r, reviewer: str | None):
         rules_version=r.rules_version, red_flags_urgent=r.red_flags_urgent or 0,
         red_flags_review=r.red_flags_review or 0, contraindications=r.contraindications or 0,
         precautions=r.precautions or 0, clarify=r.clarify or 0, suggested=tuple((r.suggested or "").split()),
-        reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result)
+        reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result,
+        void=bool(r.is_voided))
 
 
 def urgent_query(stored_after: str):

@@ -216,6 +216,30 @@ def _v6_front_desk_alerts(conn: Connection) -> None:
     create_table(conn)
 
 
+CORRECTIONS = 8
+
+
+def _v8_corrections_and_record_numbers(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE reviews ADD COLUMN undone BOOLEAN NOT NULL DEFAULT FALSE"))
+    md = MetaData()
+    Table("submissions", md, Column("id", String(32), primary_key=True))
+    Table("voids", md,
+          Column("submission_id", String(32), ForeignKey("submissions.id"), primary_key=True),
+          Column("voided_by", String(64), nullable=False),
+          Column("voided_at", String(32), nullable=False),
+          Column("key_id", String(32), nullable=False),
+          Column("reason_enc", LargeBinary, nullable=False))
+    Table("record_numbers", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+          Column("mrn_key", String(100), nullable=False, index=True),
+          Column("key_id", String(32), nullable=False),
+          Column("mrn_enc", LargeBinary, nullable=False),
+          Column("attached_by", String(64), nullable=False),
+          Column("attached_at", String(32), nullable=False))
+    md.create_all(conn, tables=[md.tables["voids"], md.tables["record_numbers"]])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "submissions, results, users, audit", _v1_core),
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
@@ -225,6 +249,7 @@ MIGRATIONS: list[Migration] = [
               _v5_seal_results, needs_key=_v5_has_data, after=_v5_scrub),
     Migration(6, "front-desk alerts from kiosk tablets", _v6_front_desk_alerts),
     Migration(7, "staff session generation, last login, login misses", _v7_staff_sessions_and_login_misses),
+    Migration(CORRECTIONS, "voids, undone reviews, record numbers", _v8_corrections_and_record_numbers),
 ]
 LATEST = MIGRATIONS[-1].version
 

@@ -12,12 +12,13 @@ from sqlalchemy import Engine, insert, select, union, update
 from sqlalchemy.exc import IntegrityError
 
 from storage import rows
+from storage.corrections import rotate_corrections
 from storage.crypto import DecryptError, KeyRing, patient_key
 from storage.engine import make_engine, make_private
 from storage.errors import KeyMissing
 from storage.keys import configured_ring, create_key_file, missing_key_message
-from storage.migrations import RESULTS_SEALED, applied_versions, migrate
-from storage.schema import comments, key_checks, results, submissions
+from storage.migrations import CORRECTIONS, RESULTS_SEALED, applied_versions, migrate
+from storage.schema import comments, key_checks, record_numbers, results, submissions, voids
 from storage.store import Store
 
 log = logging.getLogger("storage")
@@ -49,6 +50,8 @@ def used_key_ids(engine: Engine) -> set[str]:
         parts = [select(submissions.c.key_id).distinct(), select(comments.c.key_id).distinct()]
         if RESULTS_SEALED in applied_versions(conn):
             parts.append(select(results.c.key_id).where(results.c.key_id.is_not(None)).distinct())
+        if CORRECTIONS in applied_versions(conn):
+            parts += [select(voids.c.key_id).distinct(), select(record_numbers.c.key_id).distinct()]
         return set(conn.execute(union(*parts)).scalars())
 
 
@@ -161,6 +164,7 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
         if on_batch:
             on_batch(counts)
     _rotate_results(store, counts, on_batch)
+    rotate_corrections(store)  # void reasons and MRNs (not in the counts the command prints)
     return counts
 
 

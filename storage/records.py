@@ -27,6 +27,13 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Void:
+    voided_by: str
+    voided_at: datetime
+    reason: str = field(repr=False)  # sealed at rest: it may hold patient words
+
+
+@dataclass(frozen=True)
 class Submission:
     """A stored submission, decrypted, with its latest scoring result and review state."""
 
@@ -41,6 +48,8 @@ class Submission:
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     comments: tuple[Comment, ...] = field(default_factory=tuple, repr=False)
+    void: Void | None = None  # set when staff voided it (storage/corrections.py); never deleted
+    mrn: str | None = field(default=None, repr=False)  # the medical record number staff attached
 
     @property
     def name(self) -> str:
@@ -90,6 +99,7 @@ class ListRow:
     name: str = field(repr=False)
     birth_date: str = field(repr=False)
     result: dict | None = field(repr=False)  # the latest scoring result, to name the flags
+    void: bool = False  # voided by staff (shown only when the list asks for voided rows)
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def open_patient(ring: KeyRing, submission_id: str, blob: bytes | None) -> dict:
     return json.loads(ring.open(bytes(blob), patient_context(submission_id)).decode())
 
 
-def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows) -> Submission:
+def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows, void=None,
+                  mrn=None) -> Submission:
     comments = tuple(
         Comment(author=c.author, written_at=parse_ts(c.written_at), version=c.version,
                 text=ring.open(bytes(c.text_enc), comment_context(row.id, c.version)).decode())
@@ -149,4 +150,6 @@ def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows) -> S
         reviewed_by=review_row.username if review_row is not None else None,
         reviewed_at=parse_ts(review_row.reviewed_at) if review_row is not None else None,
         comments=comments,
+        void=void,
+        mrn=mrn,
     )

@@ -100,6 +100,27 @@ reviews = Table(
     Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
     Column("username", String(64), nullable=False),
     Column("reviewed_at", String(32), nullable=False),
+    Column("undone", Boolean, nullable=False, default=False),  # v8: a row that undoes "reviewed"
+)
+
+voids = Table(  # v8: a voided submission stays stored; the reason is sealed (it may hold patient words)
+    "voids", metadata,
+    Column("submission_id", String(32), ForeignKey("submissions.id"), primary_key=True),
+    Column("voided_by", String(64), nullable=False),
+    Column("voided_at", String(32), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("reason_enc", LargeBinary, nullable=False),
+)
+
+record_numbers = Table(  # v8: medical record numbers staff attach; the newest row of a submission counts
+    "record_numbers", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("mrn_key", String(100), nullable=False, index=True),  # keyed HMAC of the MRN
+    Column("key_id", String(32), nullable=False),
+    Column("mrn_enc", LargeBinary, nullable=False),
+    Column("attached_by", String(64), nullable=False),
+    Column("attached_at", String(32), nullable=False),
 )
 
 comments = Table(
@@ -122,4 +143,4 @@ key_checks = Table(
 )
 
 ENCRYPTED = {"submissions": ("answers_enc", "patient_enc"), "comments": ("text_enc",),
-             "results": ("result_enc",)}
+             "results": ("result_enc",), "voids": ("reason_enc",), "record_numbers": ("mrn_enc",)}

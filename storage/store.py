@@ -19,11 +19,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import health as health_checks
 from storage import listing, rows
+from storage.corrections import CorrectionsStore, latest_mrn_rows, open_mrn, open_void
 from storage.crypto import KeyRing, patient_key
 from storage.engine import is_sqlite, sqlite_path
 from storage.errors import StorageFull, StoreError
 from storage.records import Comment, ListPage, NewSubmission, Submission
-from storage.schema import comments, results, reviews, submissions
+from storage.schema import comments, results, reviews, submissions, voids
 from storage.staff import StaffStore
 
 log = logging.getLogger("storage")
@@ -31,7 +32,7 @@ CHUNK = 500
 MAX_COMMENT = 5000
 
 
-class Store(StaffStore):  # users, login counters and audit: storage/staff.py
+class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, MRN: corrections.py
     def __init__(self, engine: Engine, ring: KeyRing, key_file: Path | None = None) -> None:
         self.engine = engine
         self.ring = ring
@@ -137,7 +138,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
 
     def list_page(self, since: datetime | None, until: datetime | None, *, triage=None, indication=None,
                   language=None, warning_signs: bool = False, safety=None, reviewed: bool | None = None,
-                  name_query: str | None = None, page: int = 0,
+                  name_query: str | None = None, voided: bool | None = False, page: int = 0,
                   page_size: int = listing.PAGE_SIZE) -> ListPage:
         """One page of the clinician's list of ``since <= submitted_at < until``, filtered in SQL.
 
@@ -147,12 +148,15 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         clarify); ``warning_signs`` keeps rows with any red flag; ``reviewed`` True/False keeps
         reviewed / not yet reviewed ones; ``name_query`` keeps names holding every word (case and
         accents ignored), which opens the names of the range's rows, never answers or results.
+        ``voided``: False (the default) leaves voided submissions out, True keeps only them,
+        None keeps both.
         Only the page's rows are decrypted (name, birth date, result). Bad values: StoreError.
         """
         with self._read() as conn:
             return listing.read_page(conn, self.ring, since, until, triage=triage, indication=indication,
                                      language=language, warning_signs=warning_signs, safety=safety,
-                                     reviewed=reviewed, name_query=name_query, page=page, page_size=page_size)
+                                     reviewed=reviewed, voided=voided, name_query=name_query, page=page,
+                                     page_size=page_size)
 
     def urgent_arrivals(self, stored_after: datetime) -> list[str]:
         """Ids of urgent submissions stored after ``stored_after``, newest first.
@@ -192,7 +196,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
         with self._write("mark reviewed") as conn:
             self._require(conn, id)
             conn.execute(insert(reviews).values(submission_id=id, username=username,
-                                                reviewed_at=rows.now()))
+                                                reviewed_at=rows.now(), undone=False))
 
     def add_comment(self, id: str, username: str, text: str) -> Comment:
         """Add a comment as the next version; earlier versions stay as they were."""
@@ -227,7 +231,7 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
 
     def _hydrate(self, conn: Connection, found) -> list[Submission]:
         ids = [r.id for r in found]
-        latest_result, latest_review, notes = {}, {}, {}
+        latest_result, latest_review, notes, voided, mrns = {}, {}, {}, {}, {}
         for start in range(0, len(ids), CHUNK):
             part = ids[start:start + CHUNK]
             newest = select(func.max(results.c.id)).where(results.c.submission_id.in_(part)) \
@@ -241,8 +245,12 @@ class Store(StaffStore):  # users, login counters and audit: storage/staff.py
             for c in conn.execute(select(comments).where(comments.c.submission_id.in_(part))
                                   .order_by(comments.c.version)):
                 notes.setdefault(c.submission_id, []).append(c)
-        return [rows.to_submission(self.ring, r, latest_result.get(r.id), latest_review.get(r.id),
-                                   notes.get(r.id, [])) for r in found]
+            for v in conn.execute(select(voids).where(voids.c.submission_id.in_(part))):
+                voided[v.submission_id] = open_void(self.ring, v)
+            mrns.update({sid: open_mrn(self.ring, m) for sid, m in latest_mrn_rows(conn, part).items()})
+        reviewed = {sid: r for sid, r in latest_review.items() if not r.undone}
+        return [rows.to_submission(self.ring, r, latest_result.get(r.id), reviewed.get(r.id),
+                                   notes.get(r.id, []), voided.get(r.id), mrns.get(r.id)) for r in found]
 
     # -- front-desk alerts (storage/alerts.py) ----------------------------------------------------
     def raise_alert(self, tablet: str, at: datetime) -> int:

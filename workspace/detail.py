@@ -17,7 +17,8 @@ from questionnaire.bank import load_bank
 from storage.records import Submission
 from workspace import downloads, session, views
 from workspace.login import nav_bar, require_staff
-from workspace.review import review_panel
+from workspace.patient_panel import patient_panel
+from workspace.review import review_panel, void_banner
 from workspace.ui import download_row, md
 
 TRIAGE_BOX = {"urgent": st.error, "review": st.warning, "routine": st.success, "unscored": st.warning}
@@ -169,6 +170,7 @@ def detail_page() -> None:
         _nothing_chosen()
         return
     session.audit_view_once(staff, sub.id)
+    void_banner(sub)
     _triage(sub)
     _identity(sub)
     download_row(downloads.for_submission(sub), staff, "ws_detail_export")
@@ -191,4 +193,5 @@ def detail_page() -> None:
             _own_words(sub)
         _body_map(sub)
     _answers(sub)
+    patient_panel(staff, sub)
     review_panel(staff, sub)

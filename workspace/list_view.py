@@ -18,7 +18,7 @@ from storage.records import ListRow
 TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
 # Each triage text the list can show, with its label colour (Streamlit theme colours).
 TRIAGE_COLOURS = {"URGENT": "red", "Review": "orange", "Routine": "green", "Not scored": "gray",
-                  "Routine · CI": "orange", "Not scored · CI": "orange"}
+                  "Routine · CI": "orange", "Not scored · CI": "orange", "VOID": "gray"}
 SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
 RED_ORDER = {"urgent": 0, "review": 1}
 SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
@@ -128,7 +128,7 @@ def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date:
     for row in rows:
         when = row.submitted_at.astimezone()
         shown.append({
-            "Triage": triage_text(row),
+            "Triage": "VOID" if row.void else triage_text(row),  # fits the column on a tablet
             "Time": when.strftime("%d %b %H:%M" if with_date else "%H:%M"),
             "Name": row.name,
             "Age": age(row),

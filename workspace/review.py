@@ -1,10 +1,12 @@
-"""Review of one submission: mark it reviewed, and clinician comments (versioned, never overwritten)."""
+"""Review of one submission: mark it reviewed (or undo that), clinician comments (versioned, never
+overwritten), and voiding a mistaken submission (kept, with a reason; audited without it)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from clinic import runtime
+from storage.errors import StoreError
 from storage.records import Submission
 from workspace import session, views
 from workspace.session import Staff
@@ -25,6 +27,10 @@ def comment_history(sub: Submission) -> list[tuple[str, str]]:
 def _mark_reviewed(staff: Staff, sub: Submission) -> None:
     if sub.reviewed_by:
         st.success(f"Reviewed by {sub.reviewed_by} on {_when(sub.reviewed_at)}", icon=":material/check:")
+        if st.button("Undo reviewed", key="ws_undo_review", icon=":material/undo:"):
+            runtime.store().undo_review(sub.id, staff.username)
+            session.audit(staff.username, "undo_review", sub.id)
+            st.rerun()
         return
     if st.button("Mark reviewed", type="primary", key="ws_mark_reviewed", icon=":material/check:"):
         runtime.store().mark_reviewed(sub.id, staff.username)
@@ -46,6 +52,32 @@ def _comment_form(staff: Staff, sub: Submission) -> None:
         st.rerun()
 
 
+def void_banner(sub: Submission) -> None:
+    if sub.void is None:
+        return
+    st.error(f"VOID: voided by {sub.void.voided_by} on {_when(sub.void.voided_at)}. It stays stored "
+             "and is left out of the default list and the visit history.", icon=":material/block:")
+    st.caption("Reason")
+    st.text(sub.void.reason)  # literal: the reason may hold patient words
+
+
+def _void_form(staff: Staff, sub: Submission) -> None:
+    if sub.void is not None:
+        return
+    with st.expander("Void this submission (entered by mistake, wrong patient, test)"):
+        with st.form("ws_void_form"):
+            reason = st.text_input("Reason for voiding", key="ws_void_reason", max_chars=500)
+            confirmed = st.form_submit_button("Void submission", icon=":material/block:")
+    if confirmed:
+        try:
+            runtime.store().void_submission(sub.id, staff.username, reason)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        session.audit(staff.username, "void_submission", sub.id)  # never the reason
+        st.rerun()
+
+
 def review_panel(staff: Staff, sub: Submission) -> None:
     st.subheader("Review")
     _mark_reviewed(staff, sub)
@@ -57,3 +89,4 @@ def review_panel(staff: Staff, sub: Submission) -> None:
             st.caption(header)
             st.text(text)  # literal: a comment is never read as Markdown
     _comment_form(staff, sub)
+    _void_form(staff, sub)

@@ -50,13 +50,14 @@ COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, non
     "Reviewed": st.column_config.TextColumn("✓", width=28, help="Reviewed"),
 }
 FILTER_KEYS = ("ws_dates", "ws_name", "ws_triage", "ws_indication", "ws_language", "ws_warning",
-               "ws_contra", "ws_hide_reviewed")
+               "ws_contra", "ws_hide_reviewed", "ws_show_void")
 
 
 def _defaults() -> dict:
     today = date.today()
     return {"ws_dates": (today, today), "ws_name": "", "ws_triage": [], "ws_indication": [],
-            "ws_language": [], "ws_warning": False, "ws_contra": False, "ws_hide_reviewed": False}
+            "ws_language": [], "ws_warning": False, "ws_contra": False, "ws_hide_reviewed": False,
+            "ws_show_void": False}
 
 
 def _restore_filters() -> None:
@@ -90,10 +91,11 @@ def _filters() -> dict:
                        format_func=INDICATION_NAMES.get, placeholder="All")
     row[2].multiselect("Language", LANGUAGES, key="ws_language", format_func=LANGUAGE_NAMES.get,
                        placeholder="All")
-    toggles = st.columns(3)
+    toggles = st.columns(4)
     toggles[0].toggle("Any warning sign", key="ws_warning")
     toggles[1].toggle("Contraindication", key="ws_contra")
     toggles[2].toggle("Hide reviewed", key="ws_hide_reviewed")
+    toggles[3].toggle("Show voided", key="ws_show_void")
     _keep_filters()
     first, last = _date_range()
     state = st.session_state
@@ -101,13 +103,13 @@ def _filters() -> dict:
             "indication": state.ws_indication or None, "language": state.ws_language or None,
             "warning_signs": state.ws_warning, "safety": "contraindication" if state.ws_contra else None,
             "reviewed": False if state.ws_hide_reviewed else None,
-            "name_query": state.ws_name.strip() or None}
+            "voided": None if state.ws_show_void else False, "name_query": state.ws_name.strip() or None}
 
 
 def _query(chosen: dict) -> dict:
     """The store's arguments for these filters (without the page)."""
     since, until = list_view.day_bounds(chosen["first"], chosen["last"])
-    keep = ("triage", "indication", "language", "warning_signs", "safety", "reviewed", "name_query")
+    keep = ("triage", "indication", "language", "warning_signs", "safety", "reviewed", "voided", "name_query")
     return {"since": since, "until": until, **{k: chosen[k] for k in keep}}
 
 
