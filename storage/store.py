@@ -25,10 +25,10 @@ from storage.errors import StorageFull, StoreError
 from storage.records import Comment, ListPage, NewSubmission, Submission
 from storage.schema import comments, results, reviews, submissions
 from storage.staff import StaffStore
+from vocabulary import MAX_COMMENT
 
 log = logging.getLogger("storage")
 CHUNK = 500
-MAX_COMMENT = 5000
 
 
 class Store(StaffStore):  # users, login counters and audit: storage/staff.py
