@@ -1,4 +1,6 @@
-"""Invented submissions for the export tests and for trying the exports by hand.
+"""Invented submissions for the export and workspace tests (moved here from export/samples.py:
+no test fixture inside the product; tests/documents.py builds whole documents from the bank,
+tests/strategies.py random ones, and this module stored submissions and hand-written results).
 
 No real patient: names and answers are made up. The answers are version-3 documents (the
 bank of questionnaire 2026.12.1); ``V2_ANSWERS`` is a stored version-2 document with the ids v3
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from documents import DEFAULT_BIRTH_DATE, DEFAULT_TEXT
+
 from export import summary
 from questionnaire.bank import Bank, load_bank
 from storage.records import Comment, Submission
@@ -18,7 +22,8 @@ WHEN = datetime(2026, 11, 24, 9, 14, tzinfo=UTC)
 
 BASE_ANSWERS = {
     "rf.airway_now": "no",
-    "patient.name": "Ana Example", "patient.birth_date": "1980-05-17", "patient.sex": "female",
+    "patient.name": DEFAULT_TEXT["patient.name"], "patient.birth_date": DEFAULT_BIRTH_DATE,
+    "patient.sex": "female",
     "patient.language": "en", "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
     "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5,
     "neck.pulls": "no", "neck.tremor": "no", "neck.pain": 3, "ha.any": "no", "back.pain": "no",
