@@ -53,11 +53,6 @@ ASKED_RED_FLAGS: tuple[tuple[str, Triage], ...] = (
 )
 URGENT_QUESTIONS = tuple(item for item, level in ASKED_RED_FLAGS if level is URGENT)
 
-DERIVED_RED_FLAGS = ("rf.acute_dystonia", "rf.toxin_spread", "rf.spinal_infection",
-                     "rf.giant_cell_arteritis", "rf.anticoagulant_head_injury", "rf.neck_recent_onset",
-                     "rf.pregnancy_headache", "rf.new_after_50", "rf.recent_onset",
-                     "rf.anticoagulant_headache", "rf.spinal_malignancy")
-
 SPREAD_ITEMS = {"rf.spread_voice": "voice", "rf.spread_vision": "vision", "rf.spread_weakness": "weakness"}
 COMPRESSION_SIGNS = {"rf.saddle": "saddle numbness", "rf.bladder_bowel": "bladder or bowel trouble",
                      "rf.leg_weakness": "worsening leg weakness", "rf.both_legs": "symptoms in both legs",
@@ -223,7 +218,6 @@ DERIVED_RULES: tuple[tuple[str, Callable[[Answers, int | None], Derived | None]]
     ("rf.anticoagulant_headache", _anticoagulant_headache),
     ("rf.spinal_malignancy", _spinal_malignancy),
 )
-assert tuple(flag for flag, _ in DERIVED_RULES) == DERIVED_RED_FLAGS
 
 
 def derived_red_flags(a: Answers, as_of: date, sources: Sources) -> list[RedFlag]:

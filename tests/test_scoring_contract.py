@@ -218,3 +218,14 @@ def test_every_result_carries_its_rules_version():
     assert run({}).rules_version == RULES_VERSION == run({}).to_dict()["rules_version"]
     assert RULES_VERSION.replace(".", "").isdigit()
     date(*map(int, RULES_VERSION.split(".")[:3]))  # YYYY.MM.DD[.n]
+
+
+@pytest.mark.parametrize("package", ["clinic", "export", "scoring", "storage", "vocabulary", "workspace"])
+def test_every_package_names_its_public_surface(package):
+    """An explicit ``__all__`` per package (docs/extending.md); every name in it exists."""
+    import importlib.util
+
+    module = importlib.import_module(package)
+    assert isinstance(getattr(module, "__all__", None), list) and module.__all__, package
+    for name in module.__all__:
+        assert hasattr(module, name) or importlib.util.find_spec(f"{package}.{name}"), f"{package}.{name}"
