@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from vocabulary import calendar_day
+
 OK, REFUSED, BAD_USAGE = 0, 1, 2
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class UsageError(ValueError):
@@ -46,9 +46,7 @@ class Command:
 def day(text: str) -> date:
     """A calendar day written exactly YYYY-MM-DD (no week dates such as 2026-W48-2, no ordinals)."""
     try:
-        if not _DAY.fullmatch(text):
-            raise ValueError
-        return date.fromisoformat(text)
+        return calendar_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be a date written YYYY-MM-DD (e.g. 2026-11-24), got {text!r}") from None

@@ -19,9 +19,8 @@ from scoring.flags import asked_red_flags, derived_red_flags, triage
 from scoring.indications import RULES
 from scoring.notes import gad2, notes, phq2
 from scoring.safety import raises_triage, safety_flags
-from scoring.types import IndicationResult, Match, ScreeningResult
 from scoring.upgrade import Upgraded, name_as_written, upgrade
-from vocabulary import is_suggested
+from vocabulary import IndicationResult, Match, ScreeningResult, is_suggested
 
 # Bump whenever a rule or a fixed text changes (docs/scoring.md, "RULES_VERSION").
 # Form: YYYY.MM.DD[.n] of the change. tests/test_scoring_contract.py (RECORDED) pins the rules' sources.

@@ -11,8 +11,7 @@ Changing any text here changes stored output: bump RULES_VERSION (see docs/scori
 
 from __future__ import annotations
 
-from scoring.types import Evidence, EvidenceDirection, SafetyLevel
-from vocabulary import INDICATION_STATUS, INDICATIONS
+from vocabulary import INDICATION_STATUS, INDICATIONS, Evidence, EvidenceDirection, SafetyLevel
 
 INDICATION_ORDER = INDICATIONS  # the fixed order and the status table live in vocabulary
 

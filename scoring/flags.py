@@ -14,7 +14,7 @@ from datetime import date
 
 from scoring.flag_texts import ASKED_TEXTS, COMPRESSION, DERIVED_TEXTS, UNSURE_PREFIX, from_v2
 from scoring.helpers import UNSURE, YES, Answers, age, below, includes, yes
-from scoring.types import RedFlag, Triage
+from vocabulary import RedFlag, Triage
 
 URGENT, REVIEW, ROUTINE = Triage.URGENT, Triage.REVIEW, Triage.ROUTINE
 BIRTH = "patient.birth_date"

@@ -27,7 +27,7 @@ from vocabulary._levels import (
     SafetyLevel,
     Triage,
 )
-from vocabulary._limits import LANGUAGE_NAMES, LANGUAGES, MAX_COMMENT
+from vocabulary._limits import LANGUAGE_NAMES, LANGUAGES, MAX_COMMENT, calendar_day
 from vocabulary._result import (
     IndicationResult,
     Note,
@@ -42,6 +42,7 @@ __all__ = [
     "DIRECTIONS", "DIRECTION_WORDS", "EVIDENCE_WORDS", "FIXED_DIRECTION", "INDICATIONS", "INDICATION_NAMES",
     "INDICATION_STATUS", "LANGUAGES", "LANGUAGE_NAMES", "MATCHES", "MAX_COMMENT", "PATTERN_MATCHES",
     "SAFETY_LEVELS", "TRIAGE_LEVELS", "Evidence", "EvidenceDirection", "IndicationResult", "Match", "Note",
-    "Reason", "RedFlag", "SafetyFlag", "SafetyLevel", "ScreeningResult", "Triage", "evidence_direction",
+    "Reason", "RedFlag", "SafetyFlag", "SafetyLevel", "ScreeningResult", "Triage", "calendar_day",
+    "evidence_direction",
     "is_suggested", "result_from_dict", "suggested",
 ]
