@@ -20,7 +20,8 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 def _bench_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("name", choices=sorted(f.stem for f in BENCH.glob("*.py")), help="the benchmark in bench/")
+    p.add_argument("name", choices=[*sorted(f.stem for f in BENCH.glob("*.py")), "storage"],
+                   help="a script of bench/, or storage (python -m storage.bench)")
     p.add_argument("options", nargs=argparse.REMAINDER, help="passed to the benchmark (see its --help)")
 
 
@@ -28,7 +29,10 @@ def bench(args, settings) -> int:
     """Run a benchmark of bench/ (they print ratios against a baseline; docs/benchmarks.md)."""
     sys.argv = [str(BENCH / f"{args.name}.py"), *args.options]
     try:
-        runpy.run_path(sys.argv[0], run_name="__main__")
+        if args.name == "storage":
+            runpy.run_module("storage.bench", run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(sys.argv[0], run_name="__main__")
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0

@@ -93,3 +93,10 @@ def test_storage_does_not_import_the_clinic():
                 assert not node.module.startswith("clinic"), f"storage/{path.name} imports {node.module}"
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("clinic") for a in node.names), path.name
+
+
+def test_bench_runs_a_script_of_bench_with_its_own_options(tmp_path):
+    done = clinic(tmp_path, "bench", "golden")
+    assert done.returncode == 0, done.stderr
+    assert "0 of 2000 outputs differ from the corpus" in done.stdout
+    assert created(tmp_path) == []  # a benchmark opens no store of the clinic's
