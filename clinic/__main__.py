@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{name}: {exc}", file=sys.stderr)
         return BAD_USAGE
-    except (Refused, StoreError) as exc:
+    except (Refused, StoreError, OSError) as exc:  # OSError: a file the system refused (--out, a backup)
         print(f"{name}: {exc}", file=sys.stderr)
         return REFUSED
     except SystemExit as exc:  # --help

@@ -100,3 +100,11 @@ def test_bench_runs_a_script_of_bench_with_its_own_options(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "0 of 2000 outputs differ from the corpus" in done.stdout
     assert created(tmp_path) == []  # a benchmark opens no store of the clinic's
+
+
+def test_a_file_the_system_refuses_is_one_line_and_exit_1(tmp_path):
+    assert clinic(tmp_path, "check").returncode == 0
+    (tmp_path / "plain").write_text("not a folder", encoding="utf-8")
+    done = clinic(tmp_path, "backup", str(tmp_path / "plain" / "b.db"))
+    assert done.returncode == 1 and done.stderr.startswith("backup: ")
+    assert "Traceback" not in done.stderr
