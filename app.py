@@ -26,7 +26,8 @@ except (ConfigError, KeyMissing) as exc:  # refuse, clearly: the message names w
     st.error("The screener cannot start. Please ask the clinic's IT. / No se puede iniciar.")
     st.code(str(exc), language=None, wrap_lines=True)
     st.stop()
-except Exception as exc:  # noqa: BLE001 - unreachable for now: each page reports its own failure
+except Exception as exc:  # noqa: BLE001 - a database that cannot be reached (PostgreSQL down, a full
+    # disk): logged by type only; the kiosk and every staff page then report their own failure
     logging.getLogger("app").error("storage not reachable (%s)", type(exc).__name__)
 
 staff_browser = sso_identity()  # back from single sign-on: the root opens the workspace, not the kiosk

@@ -1,51 +1,85 @@
 """The clinic's command line: ``python -m clinic COMMAND ...`` (``--help`` lists them).
 
-Each command lives beside the code it drives; this file only dispatches.
+One argparse parser with a subcommand per ``Command`` (clinic/command_line.py), collected from
+the modules beside the code they drive. The settings are loaded once here and passed down;
+errors become exit codes here only: 0 done, 1 refused, 2 bad usage or a setting that cannot
+work, each as one line on standard error, never a traceback. ``python -m scoring`` is the
+scoring's own command line (clinical-core.md) and stays apart.
 """
 
 from __future__ import annotations
 
-import importlib
+import argparse
+import runpy
 import sys
+from pathlib import Path
 
-COMMANDS = {
-    "check": ("storage.cli", "check", "open the store as the app will (creates the key on a first start)"),
-    "create-user": ("clinic.account_cli", "cli_create_user", "create a clinician or admin account"),
-    "list-users": ("clinic.account_cli", "cli_list_users", "list staff accounts and their state"),
-    "deactivate": ("clinic.account_cli", "cli_deactivate", "switch an account off (its sessions end)"),
-    "reactivate": ("clinic.account_cli", "cli_reactivate", "switch an account on again"),
-    "reset-password": ("clinic.account_cli", "cli_reset_password", "set a new password for an account"),
-    "unlock": ("clinic.account_cli", "cli_unlock", "unlock an account locked by failed logins"),
-    "change-password": ("clinic.account_cli", "cli_change_password", "change your own password"),
-    "export": ("export.cli", "main", "export submissions as csv, xlsx, json, fhir or pdf"),
-    "backup": ("storage.cli", "backup", "copy the database to a file (SQLite online backup)"),
-    "restore": ("storage.cli", "restore", "replace the database with a backup file"),
-    "rotate-key": ("storage.cli", "rotate_key", "re-encrypt stored data under a new key"),
-    "rescore": ("storage.cli", "rescore", "score stored submissions that have no result yet"),
-}
+from clinic.command_line import BAD_USAGE, REFUSED, Command, Parser, Refused, UsageError
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def usage() -> str:
-    lines = ["usage: python -m clinic COMMAND [ARGS]", "", "commands:"]
-    lines += [f"  {name:<16} {about}" for name, (_, _, about) in COMMANDS.items()]
-    return "\n".join(lines)
+def _bench_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", choices=[*sorted(f.stem for f in BENCH.glob("*.py")), "storage"],
+                   help="a script of bench/, or storage (python -m storage.bench)")
+    p.add_argument("options", nargs=argparse.REMAINDER, help="passed to the benchmark (see its --help)")
+
+
+def bench(args, settings) -> int:
+    """Run a benchmark of bench/ (they print ratios against a baseline; docs/benchmarks.md)."""
+    sys.argv = [str(BENCH / f"{args.name}.py"), *args.options]
+    try:
+        if args.name == "storage":
+            runpy.run_module("storage.bench", run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(sys.argv[0], run_name="__main__")
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def commands() -> tuple[Command, ...]:
+    from clinic import account_cli, store_cli
+    from export import cli as export_cli
+
+    check, *storage = store_cli.COMMANDS
+    return (check, *account_cli.COMMANDS, *export_cli.COMMANDS, *storage,
+            Command("bench", "run a benchmark of bench/ (ratios, no pass/fail)", _bench_options, bench))
+
+
+def parser(available: tuple[Command, ...]) -> Parser:
+    top = Parser(prog="python -m clinic", description="The clinic's command line.")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
+    for command in available:
+        command.configure(sub.add_parser(command.name, help=command.about, description=command.about))
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
-        print(usage(), file=sys.stderr if argv and argv[0] not in ("-h", "--help") else sys.stdout)
-        return 0 if argv and argv[0] in ("-h", "--help") else 2
     from clinic.config import ConfigError, load_settings
     from clinic.logging_setup import configure_logging
+    from storage import StoreError
 
+    available = commands()
+    name = "clinic"
     try:
-        configure_logging(load_settings())  # the same redaction as the app
-    except ConfigError as exc:  # a setting that cannot work: say which, and stop
-        print(f"configuration refused: {exc}", file=sys.stderr)
-        return 2
-    module, function, _ = COMMANDS[argv[0]]
-    return int(getattr(importlib.import_module(module), function)(argv[1:]) or 0)
+        args = parser(available).parse_args(sys.argv[1:] if argv is None else argv)
+        name = args.command
+        try:
+            settings = load_settings()
+            configure_logging(settings)  # the same redaction as the app
+        except ConfigError as exc:  # a setting that cannot work: say which, and stop
+            print(f"configuration refused: {exc}", file=sys.stderr)
+            return BAD_USAGE
+        return int(next(c for c in available if c.name == name).run(args, settings) or 0)
+    except UsageError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return BAD_USAGE
+    except (Refused, StoreError, OSError) as exc:  # OSError: a file the system refused (--out, a backup)
+        print(f"{name}: {exc}", file=sys.stderr)
+        return REFUSED
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
 
 
 if __name__ == "__main__":

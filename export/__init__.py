@@ -3,10 +3,12 @@
 - ``export.pdf``      one-page consult summary per submission (fpdf2, embedded DejaVu Sans)
 - ``export.tabular``  CSV and Excel, one row per submission, formula injection neutralised
 - ``export.jsondoc``  JSON: answers, scoring result and metadata
-- ``export.fhir``     FHIR R4 (R4B models): Questionnaire, QuestionnaireResponse, Bundle
+- ``export.fhir``     FHIR R4B (fhir.resources R4B models): Questionnaire, QuestionnaireResponse, Bundle
 - ``export.filters``  the selection shared by the command line and the clinician workspace
 - ``export.cli``      ``python -m clinic export ...``
 
 Nothing here touches Streamlit, the network or a log: patient data goes only into the bytes
 returned. See docs/exports.md.
 """
+
+__all__ = ["cli", "fhir", "filters", "jsondoc", "pdf", "summary", "tabular"]

@@ -14,34 +14,15 @@ Exit status: 0 written, 1 nothing written (store problem, or no submission for a
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import sys
-from datetime import UTC, date, datetime, time, timedelta
+from contextlib import closing
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from clinic.command_line import Command, Refused, UsageError, actor, day, open_existing
 from export import filters, summary
 
 FORMATS = ("csv", "xlsx", "json", "fhir", "pdf")
-
-
-class UsageError(ValueError):
-    """A bad option; the message names it and what it allows."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would exit; the caller decides the status
-        raise UsageError(message)
-
-
-def _day(text: str) -> date:
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a date written YYYY-MM-DD (e.g. 2026-11-24), got {text!r}") from None
 
 
 def _choices(allowed: tuple[str, ...]):
@@ -56,11 +37,10 @@ def _choices(allowed: tuple[str, ...]):
     return parse
 
 
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m clinic export", description="Export stored submissions to a file.")
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=FORMATS, help="what to write")
-    p.add_argument("--since", required=True, type=_day, help="first day, YYYY-MM-DD (UTC)")
-    p.add_argument("--until", type=_day, help="last day, YYYY-MM-DD, inclusive (default: today)")
+    p.add_argument("--since", required=True, type=day, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--until", type=day, help="last day, YYYY-MM-DD, inclusive (default: today)")
     p.add_argument("--triage", type=_choices(summary.TRIAGE_LEVELS),
                    help="only these triage levels, e.g. urgent,review")
     p.add_argument("--indication", type=_choices(summary.INDICATIONS),
@@ -68,7 +48,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--language", type=_choices(filters.LANGUAGES), help="en and/or es")
     p.add_argument("--out", required=True, type=Path, help="file to write")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
-    return p
 
 
 def render(fmt: str, subs: list) -> bytes:
@@ -115,37 +94,18 @@ def _window(args) -> tuple[datetime, datetime]:
     return start, datetime.combine(until + timedelta(days=1), time(), UTC)
 
 
-def _export(args) -> int:
-    from clinic.config import load_settings
-    from storage import StoreError, open_store
-
+def export(args, settings) -> int:
+    """Read-only: never creates a key or a database (``open_existing``)."""
     start, end = _window(args)
-    try:
-        store = open_store(load_settings())
-    except (StoreError, OSError) as exc:
-        print(f"export: cannot open the store: {exc}", file=sys.stderr)
-        return 1
-    try:
+    with closing(open_existing(settings)) as store:
         subs = filters.select(store.list_submissions(start, end), triage=args.triage,
                               indication=args.indication, language=args.language)
         if args.format == "pdf" and not subs:
-            print("export: no submissions match; nothing written", file=sys.stderr)
-            return 1
+            raise Refused("no submissions match; nothing written")
         write_private(args.out, render(args.format, subs), args.force)
-        store.audit(f"cli:{getpass.getuser()}"[:64], "export", f"{args.format}:list of {len(subs)}")
-    finally:
-        store.close()
+        store.audit(actor(), "export", f"{args.format}:list of {len(subs)}")
     print(f"exported {len(subs)} submission(s) as {args.format} to {args.out}")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        args = parser().parse_args(argv)
-        return _export(args)
-    except UsageError as exc:
-        print(f"export: {exc}\n{parser().format_usage().strip()}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+COMMANDS = (Command("export", f"export submissions as {', '.join(FORMATS)}", configure, export),)

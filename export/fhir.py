@@ -1,4 +1,4 @@
-"""Submissions as FHIR R4 resources (fhir.resources R4B models, validated on build).
+"""Submissions as FHIR R4B resources (fhir.resources R4B models, validated on build).
 
 - ``questionnaire_response(sub)``: a ``QuestionnaireResponse`` whose items mirror the
   Questionnaire (one group per section; linkId = item id; item text = the Questionnaire's),

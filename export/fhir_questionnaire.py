@@ -1,4 +1,4 @@
-"""The item bank as a FHIR R4 ``Questionnaire`` (validated with fhir.resources R4B models).
+"""The item bank as a FHIR R4B ``Questionnaire`` (validated with fhir.resources R4B models).
 
 Mapping (docs/exports.md, "FHIR"):
 - one ``group`` per bank section (linkId = section id), holding its items; linkId = item id;

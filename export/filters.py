@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 
 from export import summary
 from storage.records import Submission
-
-LANGUAGES = ("en", "es")
+from vocabulary import LANGUAGES
 
 
 def fold(text: str) -> str:

@@ -14,28 +14,22 @@ from datetime import date
 from questionnaire.answers import age_on
 from scoring import engine as scoring_engine
 from scoring import notes as scoring_notes
-from scoring.evidence import INDICATION_EVIDENCE
 from storage.records import Submission
+from vocabulary import (  # noqa: F401 - named here too: the exporters read them from summary
+    DIRECTION_WORDS,
+    DIRECTIONS,
+    EVIDENCE_WORDS,
+    FIXED_DIRECTION,
+    INDICATION_NAMES,
+    INDICATIONS,
+    LANGUAGE_NAMES,
+    MATCHES,
+    PATTERN_MATCHES,
+    TRIAGE_LEVELS,
+    evidence_direction,
+    suggested,
+)
 
-INDICATIONS = ("cervical_dystonia", "chronic_migraine", "tension_type_headache",
-               "low_back_pain", "myofascial_pain")
-INDICATION_NAMES = {
-    "cervical_dystonia": "Cervical dystonia",
-    "chronic_migraine": "Chronic migraine",
-    "tension_type_headache": "Tension-type headache",
-    "low_back_pain": "Low back pain",
-    "myofascial_pain": "Myofascial pain",
-}
-TRIAGE_LEVELS = ("urgent", "review", "routine")
-MATCHES = ("strong", "possible", "unlikely")
-PATTERN_MATCHES = ("strong", "possible")  # a pattern is present at these matches
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-EVIDENCE_WORDS = {"fda_approved": "FDA-approved", "off_label": "Off-label"}
-DIRECTION_WORDS = {"effective": "effective", "possibly_effective": "possibly effective",
-                   "probably_ineffective": "probably ineffective", "insufficient": "insufficient evidence"}
-DIRECTIONS = tuple(DIRECTION_WORDS)
-# The contract's fixed evidence table, as the scoring holds it (indication id -> direction).
-FIXED_DIRECTION = {ind: str(direction) for ind, (_, direction, _) in INDICATION_EVIDENCE.items()}
 # The scoring's own formulas (issue 9: one definition), for answers without a stored score.
 FORMULAS = {"peg": scoring_engine.peg, "phq2": scoring_notes.phq2, "gad2": scoring_notes.gad2}
 GROUP_TITLES = {"suggested": "Suggested to discuss",
@@ -46,19 +40,6 @@ LONG_DURATIONS = ("4h_to_1d", "over_1d", "constant")  # a typical headache of 4 
 
 
 # -- the indications ------------------------------------------------------------------------------
-
-def evidence_direction(ind: dict) -> str | None:
-    """The stored direction, or for a v2 result the contract's fixed one for that indication."""
-    return ind.get("evidence_direction") or FIXED_DIRECTION.get(ind.get("id"))
-
-
-def suggested(ind: dict) -> bool:
-    """Whether an indication is "suggested to discuss": the stored v3 flag, else derived as the
-    contract defines it (match strong or possible, direction not probably_ineffective)."""
-    if isinstance(ind.get("suggested"), bool):
-        return ind["suggested"]
-    return ind.get("match") in PATTERN_MATCHES and evidence_direction(ind) != "probably_ineffective"
-
 
 def group(ind: dict) -> str:
     """"suggested", "not_recommended" (pattern present, toxin not recommended) or "unlikely"."""

@@ -11,7 +11,8 @@ questionnaire's (questionnaire.answers), shared with the kiosk.
 """
 
 from scoring.engine import RULES_VERSION, score, score_batch, score_valid
-from scoring.types import (
+from scoring.upgrade import Upgraded, upgrade
+from vocabulary import (
     Evidence,
     EvidenceDirection,
     IndicationResult,
@@ -24,7 +25,6 @@ from scoring.types import (
     ScreeningResult,
     Triage,
 )
-from scoring.upgrade import Upgraded, upgrade
 
 __all__ = [
     "RULES_VERSION", "Evidence", "EvidenceDirection", "IndicationResult", "Match", "Note", "Reason",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -19,16 +18,14 @@ from typing import BinaryIO
 from questionnaire.answers import InvalidAnswers
 from questionnaire.bank import load_bank
 from scoring.engine import DuplicateId, parse_document, score, score_batch
+from vocabulary import calendar_day
 
 EXIT_OK, EXIT_INVALID = 0, 2
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _as_of(text: str) -> date:
     try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError
-        return date.fromisoformat(text)
+        return calendar_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 

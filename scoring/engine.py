@@ -19,8 +19,8 @@ from scoring.flags import asked_red_flags, derived_red_flags, triage
 from scoring.indications import RULES
 from scoring.notes import gad2, notes, phq2
 from scoring.safety import raises_triage, safety_flags
-from scoring.types import EvidenceDirection, IndicationResult, Match, ScreeningResult
 from scoring.upgrade import Upgraded, name_as_written, upgrade
+from vocabulary import IndicationResult, Match, ScreeningResult, is_suggested
 
 # Bump whenever a rule or a fixed text changes (docs/scoring.md, "RULES_VERSION").
 # Form: YYYY.MM.DD[.n] of the change. tests/test_scoring_contract.py (RECORDED) pins the rules' sources.
@@ -49,7 +49,7 @@ def _indications(a: Mapping[str, object], bank: Bank, as_of: date) -> tuple[Indi
     for ind_id in INDICATION_ORDER:
         match, reasons = RULES[ind_id](a, bank, as_of)
         evidence, direction, text = INDICATION_EVIDENCE[ind_id]
-        suggested = match is not Match.UNLIKELY and direction is not EvidenceDirection.PROBABLY_INEFFECTIVE
+        suggested = is_suggested(match, direction)
         results.append(IndicationResult(ind_id, match, evidence, text, reasons, direction, suggested))
     return tuple(sorted(results, key=_group))  # stable: ties keep the fixed order
 

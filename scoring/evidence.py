@@ -11,45 +11,42 @@ Changing any text here changes stored output: bump RULES_VERSION (see docs/scori
 
 from __future__ import annotations
 
-from scoring.types import Evidence, EvidenceDirection, SafetyLevel
+from vocabulary import INDICATION_STATUS, INDICATIONS, Evidence, EvidenceDirection, SafetyLevel
 
-INDICATION_ORDER = ("cervical_dystonia", "chronic_migraine", "tension_type_headache",
-                    "low_back_pain", "myofascial_pain")
+INDICATION_ORDER = INDICATIONS  # the fixed order and the status table live in vocabulary
 
 # Said wherever AAN 2016 is cited (evidence.md, "Currency").
 AAN_2016_CURRENCY = "Currency of AAN 2016 disputed: reaffirmed 2022 or retired 2025."
 
-# indication id -> (regulatory status, evidence direction, short sourced evidence text)
-INDICATION_EVIDENCE: dict[str, tuple[Evidence, EvidenceDirection, str]] = {
+# indication id -> short sourced evidence text
+INDICATION_TEXTS: dict[str, str] = {
     "cervical_dystonia": (
-        Evidence.FDA_APPROVED, EvidenceDirection.EFFECTIVE,
         "FDA-approved for adults to reduce abnormal head position and neck pain (onabotulinumtoxinA "
         "label). AAN 2016: onabotulinumtoxinA Level B (probably effective); abobotulinumtoxinA and "
-        "rimabotulinumtoxinB Level A. AAN 2008: toxins as a class Level A. " + AAN_2016_CURRENCY,
+        "rimabotulinumtoxinB Level A. AAN 2008: toxins as a class Level A. " + AAN_2016_CURRENCY
     ),
     "chronic_migraine": (
-        Evidence.FDA_APPROVED, EvidenceDirection.EFFECTIVE,
         "FDA-approved 2010 for adults with chronic migraine (15 or more headache days a month, "
         "lasting 4 h or more); PREEMPT: 155 U at 31 sites every 12 weeks. AAN 2016 Level A "
         "(established effective). Cochrane 2018: about 2 fewer migraine days a month than placebo. "
-        + AAN_2016_CURRENCY,
+        + AAN_2016_CURRENCY
     ),
     "tension_type_headache": (
-        Evidence.OFF_LABEL, EvidenceDirection.PROBABLY_INEFFECTIVE,
         "Not approved (off-label). AAN 2016 Level B: probably ineffective for tension-type headache, "
-        "should not be considered. " + AAN_2016_CURRENCY,
+        "should not be considered. " + AAN_2016_CURRENCY
     ),
     "low_back_pain": (
-        Evidence.OFF_LABEL, EvidenceDirection.POSSIBLY_EFFECTIVE,
         "Not approved (off-label). AAN 2008 Level C: possibly effective, from one class II study; "
-        "that assessment is now retired. Cochrane: low or very low quality evidence.",
+        "that assessment is now retired. Cochrane: low or very low quality evidence."
     ),
     "myofascial_pain": (
-        Evidence.OFF_LABEL, EvidenceDirection.INSUFFICIENT,
         "Not approved (off-label). Not rated by AAN (2008, 2016); reviews find the evidence "
-        "insufficient or conflicting (Level U); Cochrane inconclusive.",
+        "insufficient or conflicting (Level U); Cochrane inconclusive."
     ),
 }
+# indication id -> (regulatory status, evidence direction, short sourced evidence text)
+INDICATION_EVIDENCE: dict[str, tuple[Evidence, EvidenceDirection, str]] = {
+    ind: (*INDICATION_STATUS[ind], INDICATION_TEXTS[ind]) for ind in INDICATIONS}
 
 # Named in the reasons of a tension-type match: toxin is not recommended there (evidence.md).
 TENSION_ALTERNATIVES = (

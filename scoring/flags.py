@@ -14,7 +14,7 @@ from datetime import date
 
 from scoring.flag_texts import ASKED_TEXTS, COMPRESSION, DERIVED_TEXTS, UNSURE_PREFIX, from_v2
 from scoring.helpers import UNSURE, YES, Answers, age, below, includes, yes
-from scoring.types import RedFlag, Triage
+from vocabulary import RedFlag, Triage
 
 URGENT, REVIEW, ROUTINE = Triage.URGENT, Triage.REVIEW, Triage.ROUTINE
 BIRTH = "patient.birth_date"
@@ -52,11 +52,6 @@ ASKED_RED_FLAGS: tuple[tuple[str, Triage], ...] = (
     ("rf.spread_weakness", REVIEW),
 )
 URGENT_QUESTIONS = tuple(item for item, level in ASKED_RED_FLAGS if level is URGENT)
-
-DERIVED_RED_FLAGS = ("rf.acute_dystonia", "rf.toxin_spread", "rf.spinal_infection",
-                     "rf.giant_cell_arteritis", "rf.anticoagulant_head_injury", "rf.neck_recent_onset",
-                     "rf.pregnancy_headache", "rf.new_after_50", "rf.recent_onset",
-                     "rf.anticoagulant_headache", "rf.spinal_malignancy")
 
 SPREAD_ITEMS = {"rf.spread_voice": "voice", "rf.spread_vision": "vision", "rf.spread_weakness": "weakness"}
 COMPRESSION_SIGNS = {"rf.saddle": "saddle numbness", "rf.bladder_bowel": "bladder or bowel trouble",
@@ -223,7 +218,6 @@ DERIVED_RULES: tuple[tuple[str, Callable[[Answers, int | None], Derived | None]]
     ("rf.anticoagulant_headache", _anticoagulant_headache),
     ("rf.spinal_malignancy", _spinal_malignancy),
 )
-assert tuple(flag for flag, _ in DERIVED_RULES) == DERIVED_RED_FLAGS
 
 
 def derived_red_flags(a: Answers, as_of: date, sources: Sources) -> list[RedFlag]:

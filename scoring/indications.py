@@ -30,7 +30,7 @@ from scoring.helpers import (
     yes,
 )
 from scoring.reasons import Check, found, shortfall, uncertain
-from scoring.types import Match, Reason
+from vocabulary import Match, Reason
 
 Rule = Callable[[Answers, Bank, date], tuple[Match, tuple[Reason, ...]]]
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from scoring.evidence import NOTE_TEXTS
 from scoring.helpers import Answers, age, at_least, below, includes, migraine_features, yes
-from scoring.types import Match, Note
+from vocabulary import Match, Note
 
 # Acute medicines of ha.med_types: each code but `other` is one class (ICHD-3 8.2); a stored v2
 # `simple` is one simple-analgesic class, like `paracetamol` or `nsaid`.

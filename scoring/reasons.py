@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from questionnaire.bank import Bank
 from scoring.helpers import UNSURE, Answers
-from scoring.types import Match, Reason
+from vocabulary import Match, Reason
 
 
 class Check(NamedTuple):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from questionnaire.bank import Bank
 from scoring.evidence import CLARIFY_TEXT, SAFETY_TEXTS
 from scoring.helpers import UNSURE, YES, Answers
-from scoring.types import SafetyFlag, SafetyLevel
+from vocabulary import SafetyFlag, SafetyLevel
 
 CONTRA, PRECAUTION, CLARIFY = SafetyLevel.CONTRAINDICATION, SafetyLevel.PRECAUTION, SafetyLevel.CLARIFY
 

@@ -12,8 +12,8 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
-from clinic.config import Settings
 from storage import NewSubmission, open_store
 
 ANSWERS = {"patient.name": "Bench Patient", "patient.birth_date": "1970-01-01", "patient.sex": "other",
@@ -34,7 +34,8 @@ def median_ms(fn, repeat: int) -> float:
 def main(argv: list[str]) -> int:
     folder = Path(tempfile.mkdtemp(prefix="screener-bench-"))
     url = argv[0] if argv else f"sqlite:///{folder / 'bench.db'}"
-    store = open_store(Settings(database_url=url, key_file=str(folder / "secret.key")))
+    settings = SimpleNamespace(database_url=url, key_file=str(folder / "secret.key"), encryption_keys="")
+    store = open_store(settings)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     n = iter(range(10**6))
 

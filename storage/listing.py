@@ -20,17 +20,9 @@ from storage.errors import StoreError
 from storage.records import ListPage, ListRow
 from storage.schema import results, reviews, submissions, voids
 
-TRIAGE_LEVELS = ("urgent", "review", "routine")
-SAFETY_LEVELS = ("contraindication", "precaution", "clarify")
-INDICATIONS = ("cervical_dystonia", "chronic_migraine", "tension_type_headache", "low_back_pain",
-               "myofascial_pain")
-LANGUAGES = ("en", "es")
-SUGGESTABLE_MATCHES = ("strong", "possible")
-# Evidence direction of each indication (clinical contract v3); read when a stored result
-# predates `suggested` and `evidence_direction`.
-DIRECTION = {"cervical_dystonia": "effective", "chronic_migraine": "effective",
-             "tension_type_headache": "probably_ineffective", "low_back_pain": "possibly_effective",
-             "myofascial_pain": "insufficient"}
+# INDICATIONS, LANGUAGES, TRIAGE_LEVELS: named here too, the workspace's filters read them here.
+from vocabulary import INDICATIONS, LANGUAGES, SAFETY_LEVELS, TRIAGE_LEVELS, suggested  # noqa: F401
+
 SAFETY_COLUMN = {"contraindication": "contraindications", "precaution": "precautions", "clarify": "clarify"}
 
 
@@ -40,18 +32,8 @@ def suggested_ids(result: dict | None) -> list[str]:
     A v3 result says so (`suggested`); an older one is read by the v3 rule: match strong or
     possible and the evidence direction is not probably_ineffective.
     """
-    found = []
-    for ind in (result or {}).get("indications") or []:
-        if not isinstance(ind, dict):
-            continue
-        if "suggested" in ind:
-            chosen = ind["suggested"] is True
-        else:
-            direction = ind.get("evidence_direction") or DIRECTION.get(ind.get("id"), "")
-            chosen = ind.get("match") in SUGGESTABLE_MATCHES and direction != "probably_ineffective"
-        if chosen and isinstance(ind.get("id"), str):
-            found.append(ind["id"])
-    return found
+    return [ind["id"] for ind in (result or {}).get("indications") or []
+            if isinstance(ind, dict) and isinstance(ind.get("id"), str) and suggested(ind) is True]
 
 
 def _count(entries, level: str) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from vocabulary import ScreeningResult, result_from_dict
+
 
 @dataclass(frozen=True)
 class NewSubmission:
@@ -58,6 +60,12 @@ class Submission:
     @property
     def birth_date(self) -> str:
         return str(self.answers.get("patient.birth_date", ""))
+
+    @property
+    def result_view(self) -> ScreeningResult | None:
+        """The stored result as the vocabulary's frozen typed objects (None when unscored); a v2
+        result reads ``suggested`` and ``evidence_direction`` from the contract's fixed table."""
+        return None if self.result is None else result_from_dict(self.result)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from storage.crypto import KeyRing
 from storage.errors import StoreError
 from storage.records import Comment, NewSubmission, Submission
+from vocabulary import LANGUAGES
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-LANGUAGES = ("en", "es")
+
 ROLES = ("clinician", "admin")
 
 

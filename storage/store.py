@@ -26,10 +26,10 @@ from storage.errors import StorageFull, StoreError
 from storage.records import Comment, ListPage, NewSubmission, Submission
 from storage.schema import comments, results, reviews, submissions, voids
 from storage.staff import StaffStore
+from vocabulary import MAX_COMMENT
 
 log = logging.getLogger("storage")
 CHUNK = 500
-MAX_COMMENT = 5000
 
 
 class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, MRN: corrections.py

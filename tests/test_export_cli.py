@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import samples
 from fhir.resources.R4B.bundle import Bundle
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from clinic.config import Settings
-from export import fhir, samples
+from export import fhir
 from scoring import RULES_VERSION, score
 from storage import NewSubmission, open_store
 

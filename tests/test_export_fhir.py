@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+import samples
 from conftest import AS_OF
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import answers_documents
 
-from export import fhir, samples
+from export import fhir
 from export import fhir_questionnaire as fq
 from questionnaire.answers import check_answers
 from questionnaire.bank import load_bank

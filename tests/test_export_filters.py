@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import samples
 
-from export import samples
 from export.filters import clinic_order, fold, select
 
 

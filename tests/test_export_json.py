@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+import samples
 from hypothesis import given
 from hypothesis import strategies as st
 
-from export import samples
 from export.jsondoc import FORMAT, from_json, to_json
 from storage.records import Comment
 

@@ -13,10 +13,11 @@ import json
 from datetime import date
 
 import pytest
+import samples
 from documents import document, spanish_headache
 from lforms import fhir_validate, lforms_check, lforms_work  # noqa: F401  (fixtures)
 
-from export import fhir, samples
+from export import fhir
 from export import fhir_questionnaire as fq
 from questionnaire.bank import load_bank
 

@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import samples
 from documents import spanish_headache
 from fontTools.agl import UV2AGL
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from export import keynumbers, samples, summary
+from export import keynumbers, summary
 from export.pdf import STYLES, choose_style, to_pdf
 from questionnaire.bank import load_bank
 from scoring.evidence import AAN_2016_CURRENCY

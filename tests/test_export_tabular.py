@@ -8,12 +8,13 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+import samples
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from samples import WHEN
 
-from export import samples, summary
-from export.samples import WHEN
+from export import summary
 from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
 from storage.records import Comment
 

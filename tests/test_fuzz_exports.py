@@ -20,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from samples import BASE_ANSWERS, MIGRAINE, submission
 from strategies import answers_documents
 from test_fuzz_answers import any_hostile_text, hostile_text, spec_accepts_text
 
 from export import fhir, jsondoc, pdf, tabular
-from export.samples import BASE_ANSWERS, MIGRAINE, submission
 from questionnaire.bank import load_bank
 from scoring import score
 from storage.records import Comment

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from samples import BASE_ANSWERS
 from test_fuzz_answers import any_hostile_text, hostile_value
 
-from export.samples import BASE_ANSWERS
 from questionnaire.bank import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from sqlalchemy import event
 
 from clinic.config import Settings
 from storage import NewSubmission, StorageFull, StoreError, open_store
-from storage.cli import restore_file
+from storage.restore import restore_file
 from tests.pg import postgres_full_disk_url, postgres_server, postgres_url  # noqa: F401 - fixtures
 
 FORK = multiprocessing.get_context("fork")

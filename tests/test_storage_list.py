@@ -17,9 +17,10 @@ from sqlalchemy import select, update
 
 from clinic.config import Settings
 from storage import NewSubmission, StoreError, open_store
-from storage.listing import DIRECTION, result_columns, suggested_ids
+from storage.listing import result_columns, suggested_ids
 from storage.schema import results, submissions
 from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
+from vocabulary import FIXED_DIRECTION as DIRECTION
 
 DAY = datetime(2026, 11, 24, tzinfo=UTC)
 NEXT = DAY + timedelta(days=1)

@@ -406,7 +406,8 @@ def open_detail(at: AppTest, submission_id: str) -> AppTest:
 
 
 def test_a_stored_v2_result_is_shown_as_scored_its_warning_sign_never_contradicted(store):
-    from export import samples
+    import samples
+
     from storage import NewSubmission
     add_user(store, "alice")
     stored = samples.hand_result("routine", {"tension_type_headache": "strong", "low_back_pain": "possible"},

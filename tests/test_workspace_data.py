@@ -225,7 +225,7 @@ def test_the_banner_never_says_no_warning_signs_while_a_red_flag_is_listed(triag
 
 
 def test_the_list_suggests_only_what_the_contract_suggests():
-    from export import samples
+    import samples
     matches = {"tension_type_headache": "strong", "low_back_pain": "possible"}
     v3, v2 = samples.hand_result("review", matches), samples.hand_result("review", matches, v2=True)
     for result in (v3, v2):  # stored v3 flag, or derived for a v2 result: the same answer
@@ -246,7 +246,7 @@ def test_retired_v2_answers_are_shown_with_their_labels():
 
 
 def test_trends_follow_phq2_and_gad2_as_scored():
-    from export import samples
+    import samples
     doc = samples.spanish_migraine()
     visits = [samples.scored(doc | {"mood.interest": 3, "mood.down": 3}, sub_id="a",
                              submitted_at=datetime(2026, 10, 1, tzinfo=UTC)),

@@ -6,3 +6,6 @@ guard every staff page calls first, idle logoff, audit), ``login`` (the login pa
 ``review`` (mark reviewed, comments), ``views`` (pure: rows and wording for the pages),
 ``downloads`` (exports, each audited when made), ``ui`` (safe Markdown, download buttons).
 """
+
+__all__ = ["audit_log", "detail", "downloads", "login", "review", "router", "session", "today", "trends",
+           "ui", "views"]

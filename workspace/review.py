@@ -8,10 +8,9 @@ import streamlit as st
 from clinic import runtime
 from storage.errors import StoreError
 from storage.records import Submission
+from vocabulary import MAX_COMMENT
 from workspace import session, views
 from workspace.session import Staff
-
-MAX_COMMENT = 2000
 
 
 def _when(moment) -> str:

@@ -12,26 +12,40 @@ the staff login page, which logs the person in and opens today's list (not the k
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import streamlit as st
 
-from workspace import accounts_page, audit_log, detail, login, session, today, trends
+from workspace import session
 
-# name -> (function, title, url_path, admins only)
+# name -> ("module:function" of the page, title, url_path, admins only). The router names its
+# pages and imports none of them: a page imports the router to link to another, never the reverse.
 PAGES = {
-    "login": (login.login_page, "Staff login", "staff", False),
-    "today": (today.today_page, "Today's list", "today", False),
-    "detail": (detail.detail_page, "Submission", "submission", False),
-    "trends": (trends.trends_page, "Trends", "trends", False),
-    "password": (accounts_page.password_page, "My password", "password", False),
-    "accounts": (accounts_page.accounts_page, "Accounts", "accounts", True),
-    "audit": (audit_log.audit_page, "Audit log", "audit", True),
+    "login": ("workspace.login:login_page", "Staff login", "staff", False),
+    "today": ("workspace.today:today_page", "Today's list", "today", False),
+    "detail": ("workspace.detail:detail_page", "Submission", "submission", False),
+    "trends": ("workspace.trends:trends_page", "Trends", "trends", False),
+    "password": ("workspace.accounts_page:password_page", "My password", "password", False),
+    "accounts": ("workspace.accounts_page:accounts_page", "Accounts", "accounts", True),
+    "audit": ("workspace.audit_log:audit_page", "Audit log", "audit", True),
 }
+
+
+def _runner(target: str) -> Callable[[], None]:
+    """The page function, imported when the page runs (so the router imports no page module)."""
+    module, function = target.split(":")
+
+    def run() -> None:
+        getattr(importlib.import_module(module), function)()
+    run.__name__ = function
+    return run
 
 
 def page(name: str, default: bool = False) -> st.Page:
     """The st.Page for ``name``; pages are told apart by url_path, so a new object is the same page."""
-    function, title, url_path, _ = PAGES[name]
-    return st.Page(function, title=title, url_path=url_path, default=default)
+    target, title, url_path, _ = PAGES[name]
+    return st.Page(_runner(target), title=title, url_path=url_path, default=default)
 
 
 def pages_for(staff: session.Staff | None, ended: bool = False) -> list[str]:

@@ -1,4 +1,6 @@
-"""Invented submissions for the export tests and for trying the exports by hand.
+"""Invented submissions for the export and workspace tests (moved here from export/samples.py:
+no test fixture inside the product; tests/documents.py builds whole documents from the bank,
+tests/strategies.py random ones, and this module stored submissions and hand-written results).
 
 No real patient: names and answers are made up. The answers are version-3 documents (the
 bank of questionnaire 2026.12.1); ``V2_ANSWERS`` is a stored version-2 document with the ids v3
@@ -10,27 +12,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from documents import document
+
 from export import summary
 from questionnaire.bank import Bank, load_bank
 from storage.records import Comment, Submission
 
 WHEN = datetime(2026, 11, 24, 9, 14, tzinfo=UTC)
 
-BASE_ANSWERS = {
-    "rf.airway_now": "no",
-    "patient.name": "Ana Example", "patient.birth_date": "1980-05-17", "patient.sex": "female",
-    "patient.language": "en", "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
-    "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5,
-    "neck.pulls": "no", "neck.tremor": "no", "neck.pain": 3, "ha.any": "no", "back.pain": "no",
-    "mf.knots": "no", "mf.widespread": "no",
-    "rf.thunderclap": "no", "rf.fever_stiff_neck": "no", "rf.neuro": "no", "rf.thunderclap_3m": "no",
-    "rf.recent_head_injury": "no", "rf.cancer": "no", "rf.immunosuppressed": "no", "rf.weight_loss": "no",
+# A complete v3 document built from the bank (tests/documents.py): every asked item its quiet
+# default, except these answers.
+BASE_ANSWERS = document(load_bank(), WHEN.date(), {
+    "patient.sex": "female", "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
+    "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5, "neck.pain": 3,
     "mood.interest": 1, "mood.down": 1, "mood.nervous": 0, "mood.worry": 1,
-    "safety.pregnant": ["no"], "safety.neuromuscular": "no", "safety.toxin_allergy": "no",
-    "safety.milk_allergy": "no", "safety.toxin_before": "no", "safety.blood_thinner": "no",
-    "safety.swallow_breath": "no", "safety.skin_infection": "no", "safety.antibiotic_injections": "no",
-    "safety.muscle_relaxant": "no", "safety.anticholinergic": "no",
-}
+})
 
 MIGRAINE = {
     "ha.any": "yes", "ha.days": 20, "ha.months": 14, "ha.first_started": "over_5y", "ha.duration": "4h_to_1d",

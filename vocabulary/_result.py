@@ -1,67 +1,19 @@
-"""The result types of the scoring: frozen dataclasses and the level enums, each defined once.
+"""The scoring result as frozen typed objects, and ``from_dict`` to read a stored one back.
 
 ``ScreeningResult.to_dict()`` is the output contract of clinical-core.md ("Output contract of
 the scoring"): key order and values exactly as shown there, so two runs print the same bytes.
+``result_from_dict`` reads a stored result (v3, or v2 without ``suggested``,
+``evidence_direction`` and flag texts: those come from the contract's fixed table) into the same
+objects; storage exposes it as ``Submission.result_view``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Match(StrEnum):
-    """How well the patient's pattern fits an indication (clinicians only)."""
-
-    STRONG = "strong"
-    POSSIBLE = "possible"
-    UNLIKELY = "unlikely"
-
-    @property
-    def rank(self) -> int:
-        """0 for strong, 1 for possible, 2 for unlikely: sorts strongest first."""
-        return _MATCH_RANK[self]
-
-
-class Triage(StrEnum):
-    """How soon a person must look at the response; also the level of a red flag."""
-
-    URGENT = "urgent"
-    REVIEW = "review"
-    ROUTINE = "routine"
-
-    @property
-    def rank(self) -> int:
-        """0 for routine, 1 for review, 2 for urgent: higher is more pressing."""
-        return _TRIAGE_RANK[self]
-
-
-class SafetyLevel(StrEnum):
-    """What a safety flag asks of the clinician before any injection."""
-
-    CONTRAINDICATION = "contraindication"
-    PRECAUTION = "precaution"
-    CLARIFY = "clarify"
-
-
-class Evidence(StrEnum):
-    """The regulatory status of botulinum toxin for an indication (US onabotulinumtoxinA label)."""
-
-    FDA_APPROVED = "fda_approved"
-    OFF_LABEL = "off_label"
-
-
-class EvidenceDirection(StrEnum):
-    """What the evidence says toxin does for an indication (clinical-core.md, evidence table)."""
-
-    EFFECTIVE = "effective"
-    POSSIBLY_EFFECTIVE = "possibly_effective"
-    PROBABLY_INEFFECTIVE = "probably_ineffective"
-    INSUFFICIENT = "insufficient"
-
-
-_MATCH_RANK = {Match.STRONG: 0, Match.POSSIBLE: 1, Match.UNLIKELY: 2}
-_TRIAGE_RANK = {Triage.ROUTINE: 0, Triage.REVIEW: 1, Triage.URGENT: 2}
+from vocabulary._indications import evidence_direction, suggested
+from vocabulary._levels import Evidence, EvidenceDirection, Match, SafetyLevel, Triage
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,3 +117,35 @@ class ScreeningResult:
             "gad2": self.gad2,
             "rules_version": self.rules_version,
         }
+
+
+def _reasons(raw) -> tuple[Reason, ...]:
+    out = []
+    for r in raw or []:
+        if isinstance(r, Mapping):
+            out.append(Reason(str(r.get("text", "")), tuple(r.get("items") or ())))
+        else:  # a v2 reason was a plain string
+            out.append(Reason(str(r), ()))
+    return tuple(out)
+
+
+def _indication(ind: Mapping) -> IndicationResult:
+    return IndicationResult(
+        id=ind["id"], match=Match(ind["match"]), evidence=Evidence(ind["evidence"]),
+        evidence_text=str(ind.get("evidence_text", "")), reasons=_reasons(ind.get("reasons")),
+        evidence_direction=EvidenceDirection(evidence_direction(ind)), suggested=suggested(ind))
+
+
+def result_from_dict(data: Mapping) -> ScreeningResult:
+    """A stored result dict as a ``ScreeningResult`` (ValueError/KeyError when it is no result)."""
+    return ScreeningResult(
+        triage=Triage(data["triage"]),
+        indications=tuple(_indication(i) for i in data.get("indications", [])),
+        red_flags=tuple(RedFlag(f["id"], Triage(f["level"]), str(f.get("answer", "yes")),
+                                tuple(f.get("items") or ()), str(f.get("text") or ""))
+                        for f in data.get("red_flags", [])),
+        safety=tuple(SafetyFlag(f["id"], SafetyLevel(f["level"]), str(f.get("text") or ""))
+                     for f in data.get("safety", [])),
+        notes=tuple(Note(n["id"], str(n.get("text") or "")) for n in data.get("notes", [])),
+        peg=data.get("peg"), rules_version=str(data.get("rules_version", "")),
+        phq2=data.get("phq2"), gad2=data.get("gad2"))
