@@ -20,9 +20,8 @@ from test_workspace_apptest import goto, log_in, new_app, store  # noqa: F401  (
 from test_workspace_data import BANK, add_user, minutes_ago, save
 
 from export import fhir, pdf, tabular
-from workspace import list_view
 from export import fhir_questionnaire as fq
-from workspace import session
+from workspace import list_view, session
 
 pytestmark = pytest.mark.browser
 FLAGS = ("rf.thunderclap_3m", "rf.fever_headache")

@@ -345,6 +345,21 @@ REVIEWED_SINKS = {
         "three page numbers",
     ("workspace/today.py:live_list", "list_view.summary_line(page.total, page.urgent, page.not_reviewed)"):
         "three counts",
+    ("workspace/patient_panel.py:_mrn_form", "str(exc)"):
+        "a StoreError or MRN message: our words naming the field and what is allowed",
+    ("workspace/patient_panel.py:_suggested", "f'Links them under MRN {known}.'"):
+        "a stored MRN: 1-20 letters, digits and hyphens only (no Markdown characters)",
+    ("workspace/patient_panel.py:_suggested", "str(exc)"): "a StoreError: our message",
+    ("workspace/patient_panel.py:_ta260", "'Patient-reported (this visit): ' + views.answer_text(item, reported)"):
+        "a choice answer shown by its bank label",
+    ("workspace/patient_panel.py:patient_panel",
+     "f'MRN: {sub.mrn}' if sub.mrn else 'No medical record number attached yet.'"):
+        "a stored MRN: 1-20 letters, digits and hyphens only",
+    ("workspace/review.py:_void_form", "str(exc)"): "a StoreError: our message naming the field",
+    ("workspace/review.py:void_banner",
+     "f'VOID: voided by {sub.void.voided_by} on {_when(sub.void.voided_at)}. It stays stored and is left "
+     "out of the default list and the visit history.'"):
+        "a staff username (USERNAME_PATTERN) and a formatted time",
     ("workspace/today.py:live_list", "str(exc)"):
         "a StoreError: our message naming a filter or field, never a stored value",
     ("workspace/today.py:today_page", "problem"): "storage health messages (space, counts; no patient data)",
