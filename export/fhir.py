@@ -231,17 +231,21 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_entries(out: BinaryIO, head: dict, entries: Iterable[dict]) -> None:
-    """A Bundle written entry by entry: ``head`` (resourceType, type ...) then ``"entry": [...]``;
-    the same JSON as ``json.dumps(head | {"entry": list(entries)}, indent=2)``."""
-    text = _dumps(head)
-    out.write(text[:-2].encode("utf-8") + b',\n  "entry": [')
+    """A Bundle written entry by entry: ``head`` (resourceType, type ...) then ``"entry":[...]``.
+    Compact JSON (json's C encoder; an indented dump runs its pure-Python one, 5x slower), one
+    entry per line: the same document as ``json.dumps(head | {"entry": list(entries)})``."""
+    out.write(_compact(head)[:-1].encode("utf-8") + b',"entry":[')
     first = True
     for entry in entries:
-        out.write(b"\n    " if first else b",\n    ")
-        out.write(_dumps(entry).replace("\n", "\n    ").encode("utf-8"))
+        out.write(b"\n" if first else b",\n")
+        out.write(_compact(entry).encode("utf-8"))
         first = False
-    out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
+    out.write(b"]}\n" if first else b"\n]}\n")
 
 
 def write_bundle(subs: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
