@@ -36,9 +36,10 @@ def submission_id(n: int) -> str:
     return f"load-{n:06d}"
 
 
-def submissions(count: int) -> Iterator[Submission]:
-    """``count`` scored submissions, newest last; every 7th has a clinician comment."""
-    docs = scored_documents()
+def submissions(count: int, documents: tuple | None = None) -> Iterator[Submission]:
+    """``count`` scored submissions, newest last; every 7th has a clinician comment.
+    ``documents``: (answers, result) pairs to repeat (default ``scored_documents()``)."""
+    docs = documents or scored_documents()
     for n in range(count):
         answers, result = docs[n % len(docs)]
         when = START + timedelta(seconds=n)
