@@ -160,3 +160,38 @@ def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
         assert ("dr.garcia@clinic.org", "export", f"fhir:{sid}") in events
         stranger.close()
         context.close()
+
+
+# ----------------------------------------------------------------- a long export shows progress
+def _download_page():
+    from datetime import UTC, datetime
+
+    from export_load import submissions
+
+    from workspace import downloads, ui
+    from workspace.session import Staff
+    staff = Staff(username="dr.garcia", role="clinician", via="password", last_activity=datetime.now(UTC))
+    ui.download_row(downloads.for_list(list(submissions(120)), "t"), staff, "k")
+
+
+def test_a_long_list_export_shows_its_progress_and_is_audited(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from clinic.config import load_settings
+    from storage import open_store
+    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'progress.db'}")
+    monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "progress.key"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    at = AppTest.from_function(_download_page, default_timeout=60).run()
+    assert not at.exception and not at.get("status")  # nothing is made before a click
+    at.button(key="k_xlsx_Excel").click().run()
+    assert not at.exception, at.exception
+    (status,) = at.get("status")
+    assert status.label == "Excel file ready"
+    (bar,) = at.get("progress")
+    assert bar.value == 100
+    opened = open_store(load_settings())
+    try:
+        assert [e.target for e in opened.audit_events() if e.action == "export"] == ["xlsx:list of 120"]
+    finally:
+        opened.close()
