@@ -57,14 +57,14 @@ def _make_file(download: Download, store, username: str) -> bytes | None:
     """Build and audit the file, showing progress while a long one is made; None when it failed."""
     if download.count < _SHOW_PROGRESS_FROM:
         return _built(download, store, username, None)
-    with st.status(f"Making the {download.label} file of {download.count} submissions…") as status:
+    with st.status(md(f"Making the {download.label} file of {download.count} submissions…")) as status:
         bar = st.progress(0.0)
 
         def progress(done: int) -> None:
-            bar.progress(min(done / download.count, 1.0), text=f"{done} of {download.count}")
+            bar.progress(min(done / download.count, 1.0), text=md(f"{done} of {download.count}"))
 
         data = _built(download, store, username, progress)
-        status.update(label=f"{download.label} file ready" if data else f"{download.label} file failed",
+        status.update(label=md(f"{download.label} file {'ready' if data else 'failed'}"),
                       state="complete" if data else "error")
     return data
 
