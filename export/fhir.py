@@ -1,4 +1,5 @@
-"""Submissions as FHIR R4 resources (fhir.resources R4B models, validated on build).
+"""Submissions as FHIR R4 resources: plain dicts written as JSON (their shape validated by the
+fhir.resources R4B models in the tests; ``questionnaire_response`` and ``bundle`` return models).
 
 - ``questionnaire_response(sub)``: a ``QuestionnaireResponse`` whose items mirror the
   Questionnaire (one group per section; linkId = item id; item text = the Questionnaire's),
@@ -14,7 +15,8 @@
   reasons), the triage as ``EXT_TRIAGE``, the derived scores (PEG, PHQ-2, GAD-2, preventive
   classes) as extensions, red and safety flags named in a note, and the exact result JSON as
   ``EXT_RESULT``.
-- ``bundle(subs)``: a ``Bundle`` of type collection: the Questionnaire, the CodeSystems our own
+- ``write_bundle(subs, out)`` (``bundle_dict``, ``bundle``): a ``Bundle`` of type collection, written
+  entry by entry as compact JSON: the Questionnaire, the CodeSystems our own
   codes come from (``export.fhir_codes``), then one response per submission.
 - ``answers_from_response`` and ``result_from_response`` read them back.
 """
