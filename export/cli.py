@@ -20,9 +20,9 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from clinic.command_line import Command, Refused, UsageError, actor, day, open_existing
-from export import filters, summary
+from export import filters, formats, summary
 
-FORMATS = ("csv", "xlsx", "json", "fhir", "pdf")
+FORMATS = formats.ids(formats.LIST)  # the one registry the workspace reads too
 
 
 def _choices(allowed: tuple[str, ...]):
@@ -52,20 +52,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def render(fmt: str, subs: list) -> bytes:
     """The export bytes of ``subs`` in ``fmt`` (imports only the writer it needs)."""
-    if fmt == "csv":
-        from export.tabular import to_csv
-        return to_csv(subs)
-    if fmt == "xlsx":
-        from export.tabular import to_xlsx
-        return to_xlsx(subs)
-    if fmt == "json":
-        from export.jsondoc import to_json
-        return to_json(subs)
-    if fmt == "fhir":
-        from export.fhir import to_fhir_json
-        return to_fhir_json(subs)
-    from export.pdf import to_pdf
-    return to_pdf(subs)
+    return formats.get(fmt).to_bytes(subs)
 
 
 def write_private(path: Path, data: bytes, force: bool) -> None:

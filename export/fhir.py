@@ -1,4 +1,5 @@
-"""Submissions as FHIR R4B resources (fhir.resources R4B models, validated on build).
+"""Submissions as FHIR R4B resources: plain dicts written as JSON (their shape validated by the
+fhir.resources R4B models in the tests; ``questionnaire_response`` and ``bundle`` return models).
 
 - ``questionnaire_response(sub)``: a ``QuestionnaireResponse`` whose items mirror the
   Questionnaire (one group per section; linkId = item id; item text = the Questionnaire's),
@@ -14,7 +15,8 @@
   reasons), the triage as ``EXT_TRIAGE``, the derived scores (PEG, PHQ-2, GAD-2, preventive
   classes) as extensions, red and safety flags named in a note, and the exact result JSON as
   ``EXT_RESULT``.
-- ``bundle(subs)``: a ``Bundle`` of type collection: the Questionnaire, the CodeSystems our own
+- ``write_bundle(subs, out)`` (``bundle_dict``, ``bundle``): a ``Bundle`` of type collection, written
+  entry by entry as compact JSON: the Questionnaire, the CodeSystems our own
   codes come from (``export.fhir_codes``), then one response per submission.
 - ``answers_from_response`` and ``result_from_response`` read them back.
 """
@@ -22,11 +24,13 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from typing import BinaryIO
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -197,26 +201,81 @@ def response_dict(sub: Submission, bank: Bank | None = None) -> dict:
 
 
 def questionnaire_response(sub: Submission, bank: Bank | None = None) -> QuestionnaireResponse:
-    """One submission as a validated R4B ``QuestionnaireResponse``."""
+    """One submission as a validated R4B ``QuestionnaireResponse`` (for tests and readers; the
+    export itself writes the plain dict, whose shape the tests validate)."""
     return QuestionnaireResponse.model_validate(response_dict(sub, bank))
 
 
-def bundle(subs: Iterable[Submission], bank: Bank | None = None) -> Bundle:
-    """A collection Bundle: the Questionnaire, our CodeSystems, then one response per submission."""
-    bank = bank or load_bank()
+def _entry(sub: Submission, bank: Bank) -> dict:
+    return {"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'submission|' + sub.id)}",
+            "resource": response_dict(sub, bank)}
+
+
+def _head_entries(bank: Bank) -> list[dict]:
     entries = [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'questionnaire|' + bank.version)}",
                 "resource": questionnaire_dict(bank)}]
-    entries += [{"fullUrl": system, "resource": resource} for system, resource in fhir_codes.code_systems()]
-    entries += [{"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'submission|' + s.id)}",
-                 "resource": response_dict(s, bank)} for s in subs]
-    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    return entries + [{"fullUrl": system, "resource": resource}
+                      for system, resource in fhir_codes.code_systems()]
+
+
+def bundle_dict(subs: Iterable[Submission], bank: Bank | None = None) -> dict:
+    """The collection Bundle as a plain dict: the Questionnaire, our CodeSystems, the responses."""
+    bank = bank or load_bank()
+    entries = _head_entries(bank) + [_entry(s, bank) for s in subs]
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def bundle(subs: Iterable[Submission], bank: Bank | None = None) -> Bundle:
+    """The collection Bundle as a validated R4B model."""
+    return Bundle.model_validate(bundle_dict(subs, bank))
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_entries(out: BinaryIO, head: dict, entries: Iterable[dict]) -> None:
+    """A Bundle written entry by entry: ``head`` (resourceType, type ...) then ``"entry":[...]``.
+    Compact JSON (json's C encoder; an indented dump runs its pure-Python one, 5x slower), one
+    entry per line: the same document as ``json.dumps(head | {"entry": list(entries)})``."""
+    out.write(_compact(head)[:-1].encode("utf-8") + b',"entry":[')
+    first = True
+    for entry in entries:
+        out.write(b"\n" if first else b",\n")
+        out.write(_compact(entry).encode("utf-8"))
+        first = False
+    out.write(b"]}\n" if first else b"\n]}\n")
+
+
+def write_bundle(subs: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
+    """The collection Bundle, one response written per submission as it comes."""
+    bank = bank or load_bank()
+    entries = (*_head_entries(bank),)
+    write_entries(out, {"resourceType": "Bundle", "type": "collection"},
+                  _chain(entries, (_entry(s, bank) for s in subs)))
+
+
+def _chain(first: Iterable[dict], rest: Iterable[dict]) -> Iterable[dict]:
+    yield from first
+    yield from rest
+
+
+def write_response(sub: Submission, out: BinaryIO, bank: Bank | None = None) -> None:
+    out.write(_dumps(response_dict(sub, bank)).encode("utf-8"))
 
 
 def to_fhir_json(subs: Submission | Iterable[Submission], bank: Bank | None = None) -> bytes:
     """UTF-8 JSON: one QuestionnaireResponse for one submission, a Bundle for a list."""
-    resource = (questionnaire_response(subs, bank) if isinstance(subs, Submission)
-                else bundle(subs, bank))
-    return resource.model_dump_json(indent=2, exclude_none=True).encode("utf-8")
+    out = io.BytesIO()
+    if isinstance(subs, Submission):
+        write_response(subs, out, bank)
+    else:
+        write_bundle(subs, out, bank)
+    return out.getvalue()
 
 
 # -- reading back ---------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ from the stored result when it has them, derived by ``export.summary`` for a ver
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import BinaryIO
 
 from export import summary
 from storage.records import Comment, Submission
@@ -52,10 +54,30 @@ def derived(sub: Submission) -> dict:
     return summary.derived_scores(sub) | {"indications": per_indication}
 
 
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def write_one(sub: Submission, out: BinaryIO) -> None:
+    out.write((_dumps(document(sub)) + "\n").encode("utf-8"))
+
+
+def write_json(subs: Iterable[Submission], out: BinaryIO) -> None:
+    """A JSON list, one object written per submission as it comes (byte for byte what
+    ``json.dumps(list, indent=2)`` gives: JSON text holds no raw line break but the indent's)."""
+    first = True
+    for sub in subs:
+        out.write(b"[\n  " if first else b",\n  ")
+        out.write(_dumps(document(sub)).replace("\n", "\n  ").encode("utf-8"))
+        first = False
+    out.write(b"[]\n" if first else b"\n]\n")
+
+
 def to_json(subs: Submission | Iterable[Submission]) -> bytes:
     """UTF-8 JSON bytes: one object for one submission, a list for several."""
-    data = document(subs) if isinstance(subs, Submission) else [document(s) for s in subs]
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    out = io.BytesIO()
+    (write_one if isinstance(subs, Submission) else write_json)(subs, out)
+    return out.getvalue()
 
 
 def _parse_time(value: str | None) -> datetime | None:

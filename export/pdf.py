@@ -16,8 +16,10 @@ down to smaller type, fewer reason lines and two-column flag lists. Anything sho
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from datetime import UTC
+from typing import BinaryIO
 
 from fpdf import FPDF
 
@@ -35,6 +37,7 @@ from export.pdf_layout import (
     PAGE_W,
     STYLES,
     TRIAGE_COLOURS,
+    DryCanvas,
     Page,
     Style,
     new_pdf,
@@ -43,7 +46,7 @@ from questionnaire.bank import Bank, load_bank
 from scoring.evidence import AAN_2016_CURRENCY
 from storage.records import Submission
 
-__all__ = ["STYLES", "choose_style", "to_pdf"]
+__all__ = ["STYLES", "choose_style", "to_pdf", "write_pdf"]
 KEY_COLUMNS = 6
 
 
@@ -267,8 +270,10 @@ def _footer(page: Page, sub: Submission) -> None:
     page.lines(MARGIN, BODY_W, versions, 2, size=6.5, colour=GREY)
 
 
-def _draw(pdf: FPDF, sub: Submission, style: Style, bank: Bank, clip: bool) -> Page:
-    pdf.add_page()
+def _draw(pdf: FPDF | DryCanvas, sub: Submission, style: Style, bank: Bank, clip: bool) -> Page:
+    """Lay the page out in ``style``: drawn on ``pdf``, or only measured on a ``DryCanvas``."""
+    if isinstance(pdf, FPDF):
+        pdf.add_page()
     page = Page(pdf, style, bank, clip)
     flagged = bool((sub.result or {}).get("red_flags"))
     _header(page, sub)
@@ -285,23 +290,33 @@ def _draw(pdf: FPDF, sub: Submission, style: Style, bank: Bank, clip: bool) -> P
     return page
 
 
-def choose_style(sub: Submission, bank: Bank, scratch: FPDF | None = None) -> Style:
-    """The roomiest style in which the whole summary fits on the page (tried on ``scratch``)."""
-    scratch = scratch or new_pdf()
+def choose_style(sub: Submission, bank: Bank, measure: FPDF | None = None) -> Style:
+    """The roomiest style in which the whole summary fits on the page, found by measuring the
+    text only (``measure`` is a page-less FPDF holding the fonts; nothing is drawn on it)."""
+    canvas = DryCanvas(measure or new_pdf())
     for style in STYLES:
-        if not _draw(scratch, sub, style, bank, clip=False).overflow:
+        if not _draw(canvas, sub, style, bank, clip=False).overflow:
             return style
     return STYLES[-1]
 
 
+def write_pdf(subs: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
+    """One page per submission, each laid out once in its chosen style. fpdf2 keeps a
+    document's pages until it is written out, so memory grows with the page count (linearly)."""
+    bank = bank or load_bank()
+    pdf, measure = new_pdf(), new_pdf()
+    latest = None
+    for sub in subs:
+        _draw(pdf, sub, choose_style(sub, bank, measure), bank, clip=True)
+        latest = sub.submitted_at if latest is None else max(latest, sub.submitted_at)
+    if latest is None:
+        raise ValueError("no submissions to print")
+    pdf.set_creation_date(latest)
+    out.write(bytes(pdf.output()))
+
+
 def to_pdf(subs: Submission | Iterable[Submission], bank: Bank | None = None) -> bytes:
     """A PDF with one page per submission (one page for one submission)."""
-    bank = bank or load_bank()
-    subs = [subs] if isinstance(subs, Submission) else list(subs)
-    if not subs:
-        raise ValueError("no submissions to print")
-    pdf, scratch = new_pdf(), new_pdf()
-    pdf.set_creation_date(max(s.submitted_at for s in subs))
-    for sub in subs:
-        _draw(pdf, sub, choose_style(sub, bank, scratch), bank, clip=True)
-    return bytes(pdf.output())
+    out = io.BytesIO()
+    write_pdf([subs] if isinstance(subs, Submission) else subs, out, bank)
+    return out.getvalue()

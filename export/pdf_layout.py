@@ -179,6 +179,27 @@ class Page:
         self.y += 0.6
 
 
+class DryCanvas:
+    """Stands in for the document while a style is tried: fpdf2 measures the text (on a
+    page-less FPDF with the same fonts, so widths are exactly the real page's) and nothing is
+    drawn, so no scratch page is ever made or kept."""
+
+    _DRAWING = frozenset({"cell", "rect", "line", "set_xy", "set_text_color", "set_fill_color",
+                          "set_draw_color", "multi_cell"})
+
+    def __init__(self, measure: FPDF):
+        self._measure = measure
+
+    def __getattr__(self, name: str):
+        if name in self._DRAWING:
+            return _nothing
+        return getattr(self._measure, name)
+
+
+def _nothing(*_args, **_kwargs) -> None:
+    return None
+
+
 def new_pdf() -> FPDF:
     """An empty A4 document with DejaVu Sans embedded.
 

@@ -176,4 +176,16 @@ def test_missing_folder_is_a_clear_error(clinic_env, tmp_path):
 def test_help_exits_0(clinic_env):
     _, env = clinic_env
     done = run(env, "--help")
-    assert done.returncode == 0 and "--format {csv,xlsx,json,fhir,pdf}" in done.stdout
+    assert done.returncode == 0 and "{csv,xlsx,json,fhir,fhir-transaction,pdf}" in done.stdout  # the registry
+
+
+def test_fhir_transaction_export_files_each_submission_with_its_patient(clinic_env, tmp_path):
+    _, env = clinic_env
+    done = run(env, "--format", "fhir-transaction", "--since", "2026-11-20", "--until", "2026-11-30",
+               "--out", str(tmp_path / "tx.json"))
+    assert done.returncode == 0, done.stderr
+    bundle = Bundle.model_validate_json((tmp_path / "tx.json").read_bytes())
+    assert bundle.type == "transaction"
+    patients = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "Patient"]
+    assert {p.name[0].text for p in patients} == {name for name, _, _ in PATIENTS}
+    assert {e.request.method for e in bundle.entry} == {"POST"}

@@ -350,7 +350,8 @@ REVIEWED_SINKS = {
     ("workspace/patient_panel.py:_suggested", "f'Links them under MRN {known}.'"):
         "a stored MRN: 1-20 letters, digits and hyphens only (no Markdown characters)",
     ("workspace/patient_panel.py:_suggested", "str(exc)"): "a StoreError: our message",
-    ("workspace/patient_panel.py:_ta260", "'Patient-reported (this visit): ' + views.answer_text(item, reported)"):
+    ("workspace/patient_panel.py:_ta260",
+     "'Patient-reported (this visit): ' + views.answer_text(item, reported)"):
         "a choice answer shown by its bank label",
     ("workspace/patient_panel.py:patient_panel",
      "f'MRN: {sub.mrn}' if sub.mrn else 'No medical record number attached yet.'"):

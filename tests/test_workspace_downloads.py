@@ -28,13 +28,14 @@ def test_submission_downloads_open_and_are_audited_only_when_made(store):  # noq
     sid = save(store, MIGRAINE_ES, minutes_ago(2))
     sub = store.get_submission(sid)
     offered = {d.format: d for d in downloads.for_submission(sub)}
-    assert set(offered) == {"pdf", "json", "fhir"}
+    assert set(offered) == {"pdf", "json", "fhir", "fhir-transaction"}  # the registry's ONE formats
     assert _events(store) == []  # offering a button writes nothing
     made = {f: downloads.audited(d, store, "alice")() for f, d in offered.items()}
     assert "María José Peña" in PdfReader(io.BytesIO(made["pdf"])).pages[0].extract_text()
     assert json.loads(made["json"])["answers"] == MIGRAINE_ES
     assert QuestionnaireResponse.model_validate_json(made["fhir"]).status
-    expected = [("alice", "export", f"{f}:{sid}") for f in ("pdf", "json", "fhir")]
+    assert json.loads(made["fhir-transaction"])["type"] == "transaction"
+    expected = [("alice", "export", f"{f}:{sid}") for f in ("pdf", "json", "fhir", "fhir-transaction")]
     assert sorted(_events(store)) == sorted(expected)
     assert offered["fhir"].file_name.endswith(".fhir.json") and offered["pdf"].mime == "application/pdf"
 
@@ -44,7 +45,7 @@ def test_list_downloads_open_and_name_only_the_count(store):  # noqa: F811
     subs = [store.get_submission(save(store, answers, minutes_ago(n)))
             for n, answers in enumerate((MIGRAINE_ES, BACK_EN, hostile))]
     offered = {d.label: d for d in downloads.for_list(subs, "2026-11-24")}
-    assert list(offered) == ["CSV", "Excel", "FHIR bundle", "PDF"]
+    assert list(offered) == ["CSV", "Excel", "JSON", "FHIR bundle", "FHIR for the EHR", "PDF"]
     made = {label: downloads.audited(d, store, "bob")() for label, d in offered.items()}
     table = pd.read_csv(io.BytesIO(made["CSV"]), dtype=str)
     assert sorted(table["patient.name"]) == sorted(["María José Peña", "Tom Baker", "'=HYPERLINK(\"x\")"])
@@ -54,7 +55,10 @@ def test_list_downloads_open_and_name_only_the_count(store):  # noqa: F811
     assert kinds.count("QuestionnaireResponse") == 3 and kinds[0] == "Questionnaire"  # + its CodeSystems
     assert len(PdfReader(io.BytesIO(made["PDF"])).pages) == 3
     targets = [t for _, action, t in _events(store) if action == "export"]
-    assert sorted(targets) == sorted(f"{f}:list of 3" for f in ("csv", "xlsx", "fhir", "pdf"))
+    assert [d["answers"]["patient.name"] for d in json.loads(made["JSON"])] == [s.name for s in subs]
+    assert json.loads(made["FHIR for the EHR"])["type"] == "transaction"
+    formats = ("csv", "xlsx", "json", "fhir", "fhir-transaction", "pdf")
+    assert sorted(targets) == sorted(f"{f}:list of 3" for f in formats)
     assert all("HYPERLINK" not in t and "Peña" not in t for t in targets)
 
 
@@ -156,3 +160,38 @@ def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
         assert ("dr.garcia@clinic.org", "export", f"fhir:{sid}") in events
         stranger.close()
         context.close()
+
+
+# ----------------------------------------------------------------- a long export shows progress
+def _download_page():
+    from datetime import UTC, datetime
+
+    from export_load import submissions
+
+    from workspace import downloads, ui
+    from workspace.session import Staff
+    staff = Staff(username="dr.garcia", role="clinician", via="password", last_activity=datetime.now(UTC))
+    ui.download_row(downloads.for_list(list(submissions(120)), "t"), staff, "k")
+
+
+def test_a_long_list_export_shows_its_progress_and_is_audited(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from clinic.config import load_settings
+    from storage import open_store
+    monkeypatch.setenv("SCREENER_DATABASE_URL", f"sqlite:///{tmp_path / 'progress.db'}")
+    monkeypatch.setenv("SCREENER_KEY_FILE", str(tmp_path / "progress.key"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    at = AppTest.from_function(_download_page, default_timeout=60).run()
+    assert not at.exception and not at.get("status")  # nothing is made before a click
+    at.button(key="k_xlsx_Excel").click().run()
+    assert not at.exception, at.exception
+    (status,) = at.get("status")
+    assert status.label == "Excel file ready"
+    (bar,) = at.get("progress")
+    assert bar.value == 100
+    opened = open_store(load_settings())
+    try:
+        assert [e.target for e in opened.audit_events() if e.action == "export"] == ["xlsx:list of 120"]
+    finally:
+        opened.close()

@@ -25,34 +25,54 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-_FRESH_SECONDS = 30  # a file made but not handed over in that run (the page changed) is dropped
+_FRESH_SECONDS = 30  # a click not handled in the run it started (the page changed) is dropped
+_SHOW_PROGRESS_FROM = 50  # submissions; a smaller file is made before a bar could be read
 
 
 def download_row(downloads: Sequence[Download], staff: Staff, key: str) -> None:
-    """One button per export. A click makes the file (and audits it) in the run it starts, and
-    the bytes reach this session's browser over its WebSocket: no ``/media/`` URL exists."""
-    store = runtime.store()
+    """One button per export. A click makes the file (and audits it) in the run it starts, with
+    a progress bar for a long list, and the bytes reach this session's browser over its
+    WebSocket: no ``/media/`` URL exists."""
     pending = f"{key}_file"
     columns = st.columns(max(len(downloads), 1))
     for column, download in zip(columns, downloads, strict=False):
         column.button(download.label, key=f"{key}_{download.format}_{download.label}",
-                      icon=":material/download:", width="stretch", on_click=_make_file,
-                      args=(download, store, staff.username, pending))
-    made = st.session_state.pop(pending, None)
-    if isinstance(made, Download):  # the export could not be made: say which, nothing is sent
-        st.error(f"The {made.label} file could not be made. Please try again or ask the clinic's IT.")
-    elif made is not None and time.monotonic() - made[0] < _FRESH_SECONDS:  # made by this very run
-        _, file_name, mime, data = made
-        deliver_file(data, file_name, mime, key=f"{key}_deliver")
+                      icon=":material/download:", width="stretch", on_click=_ask,
+                      args=(download, pending))
+    asked = st.session_state.pop(pending, None)
+    if asked is not None and time.monotonic() - asked[0] < _FRESH_SECONDS:  # clicked in this very run
+        download = asked[1]
+        data = _make_file(download, runtime.store(), staff.username)
+        if data is None:  # the export could not be made: say which, nothing is sent
+            st.error(f"The {download.label} file could not be made. Please try again or ask the clinic's IT.")
+        else:
+            deliver_file(data, download.file_name, download.mime, key=f"{key}_deliver")
 
 
-def _make_file(download: Download, store, username: str, pending: str) -> None:
-    """The button's callback, at the start of the run its click starts: build, audit, hand over."""
+def _ask(download: Download, pending: str) -> None:
+    st.session_state[pending] = (time.monotonic(), download)
+
+
+def _make_file(download: Download, store, username: str) -> bytes | None:
+    """Build and audit the file, showing progress while a long one is made; None when it failed."""
+    if download.count < _SHOW_PROGRESS_FROM:
+        return _built(download, store, username, None)
+    with st.status(md(f"Making the {download.label} file of {download.count} submissions…")) as status:
+        bar = st.progress(0.0)
+
+        def progress(done: int) -> None:
+            bar.progress(min(done / download.count, 1.0), text=md(f"{done} of {download.count}"))
+
+        data = _built(download, store, username, progress)
+        status.update(label=md(f"{download.label} file {'ready' if data else 'failed'}"),
+                      state="complete" if data else "error")
+    return data
+
+
+def _built(download: Download, store, username: str, progress) -> bytes | None:
     try:
-        data = audited(download, store, username)()
+        return audited(download, store, username, progress)()
     except Exception as exc:  # noqa: BLE001 - an export that fails is reported, never half-sent
         logging.getLogger("workspace.downloads").error("export %s failed (%s)", download.format,
                                                        type(exc).__name__)
-        st.session_state[pending] = download
-        return
-    st.session_state[pending] = (time.monotonic(), download.file_name, download.mime, data)
+        return None

@@ -1,0 +1,185 @@
+"""Exports at clinic scale, each beside its baseline, in one process (issue 10, part 2).
+
+    .venv/bin/python bench/exports.py [--counts 1000,10000] [--formats csv,xlsx,json,fhir,pdf]
+
+Inputs: a few distinct documents built from the item bank (tests/documents.py) and scored by
+the real scoring, cached under /tmp keyed by bank and rules version, then repeated with a new
+id, name and time each (tests/export_load.py), handed to the writer as a generator.
+
+At the first count each side runs ``--runs`` times, interleaved, and medians are printed (the
+machine is shared); at larger counts once. Each measurement runs in a forked child of this
+process (so one's memory never counts for the next): the child builds what the side needs,
+resets its peak RSS (``/proc/self/clear_refs``), times the write to a file under /tmp, and
+reports seconds and peak RSS growth (VmHWM - VmRSS).
+
+| ours                          | baseline (its input built before the clock starts)          |
+|-------------------------------|-------------------------------------------------------------|
+| CSV  ``formats["csv"]``        | ``pandas.DataFrame.to_csv`` of a frame of the same cells    |
+| XLSX ``formats["xlsx"]``       | the same ``to_csv`` (the issue's yardstick)                  |
+| JSON ``formats["json"]``       | ``json.dumps(indent=2)`` of the same document dicts         |
+| FHIR ``formats["fhir"]``       | ``json.dumps`` (compact) of the same Bundle dict             |
+| PDF  ``formats["pdf"]``        | the previous layout: every style tried by drawing it on a   |
+|                               | scratch FPDF kept for the whole export (at the first count) |
+
+Aims: CSV <= 2x, XLSX <= 10x, JSON <= 3x, FHIR <= 5x; PDF seconds per page the same at both
+counts (linear) and each page drawn once; our peak RSS flat as the count grows (the PDF's grows:
+fpdf2 keeps a document's pages until it writes the file). Prints figures and ratios;
+docs/benchmarks.md records them. Not a test: no pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import export_load  # noqa: E402
+
+from export import fhir, formats, jsondoc, pdf, tabular  # noqa: E402
+from export.pdf_layout import STYLES, new_pdf  # noqa: E402
+from questionnaire.bank import load_bank  # noqa: E402
+from scoring import RULES_VERSION  # noqa: E402
+
+WORK = Path("/tmp/bench-exports")
+AIMS = {"csv": 2.0, "xlsx": 10.0, "json": 3.0, "fhir": 5.0}
+
+
+def _cached_documents() -> tuple:
+    """The scored documents from /tmp when the bank and rules are the same, else made and kept."""
+    path = WORK / f"documents-{load_bank().version}-{RULES_VERSION[:16]}-{export_load.NAMES[0]}.json"
+    if not path.exists():
+        path.write_text(json.dumps(export_load.scored_documents(), ensure_ascii=False), encoding="utf-8")
+    return tuple(tuple(pair) for pair in json.loads(path.read_text(encoding="utf-8")))
+
+
+DOCS: tuple = ()
+
+
+def submissions(count: int):
+    return export_load.submissions(count, DOCS)
+
+
+def _kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _measure(prepare, run) -> tuple[float, float]:
+    """(seconds, peak RSS growth in MiB) of ``run(prepare())`` in a forked child."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read)
+        data = prepare()
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+        start_rss = _kib("VmRSS")
+        started = time.perf_counter()
+        run(data)
+        seconds = time.perf_counter() - started
+        os.write(write, json.dumps([seconds, (_kib("VmHWM") - start_rss) / 1024]).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        answer = fh.read()
+    os.waitpid(child, 0)
+    return tuple(json.loads(answer))
+
+
+def _median(figures: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(f[0] for f in figures), statistics.median(f[1] for f in figures)
+
+
+def _to_file(name: str, write) -> None:
+    with open(WORK / name, "wb") as fh:
+        write(fh)
+
+
+def ours(fmt: str, count: int):
+    return (lambda: None,
+            lambda _: _to_file(f"ours.{fmt}", lambda fh: formats.get(fmt).write(submissions(count), fh)))
+
+
+def baseline(fmt: str, count: int):
+    if fmt in ("csv", "xlsx"):
+        def frame():
+            import pandas as pd
+            cells = tabular.rows(submissions(count))
+            header = next(cells)
+            return pd.DataFrame(list(cells), columns=header)
+        return frame, lambda df: df.to_csv(WORK / "base.csv", index=False, encoding="utf-8-sig")
+    if fmt == "json":
+        return (lambda: [jsondoc.document(s) for s in submissions(count)],
+                lambda docs: (WORK / "base.json").write_text(
+                    json.dumps(docs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+    if fmt == "fhir":
+        return (lambda: fhir.bundle_dict(submissions(count)),
+                lambda bundle: (WORK / "base.fhir.json").write_text(
+                    json.dumps(bundle, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"))
+    return lambda: None, lambda _: _to_file("base.pdf", lambda fh: _pdf_as_before(count, fh))
+
+
+def _pdf_as_before(count: int, out) -> None:
+    """The layout before issue 10: each style tried by drawing it on a scratch document."""
+    bank, doc, scratch = load_bank(), new_pdf(), new_pdf()
+    for sub in submissions(count):
+        style = STYLES[-1]
+        for candidate in STYLES:
+            if not pdf._draw(scratch, sub, candidate, bank, clip=False).overflow:
+                style = candidate
+                break
+        pdf._draw(doc, sub, style, bank, clip=True)
+    out.write(bytes(doc.output()))
+    print(f"    (previous layout: {scratch.page} scratch pages drawn for {count} pages)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default="1000,10000")
+    parser.add_argument("--formats", default="csv,xlsx,json,fhir,pdf")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs of each side at the first count, interleaved (medians)")
+    args = parser.parse_args()
+    counts = [int(c) for c in args.counts.split(",")]
+    WORK.mkdir(exist_ok=True)
+    global DOCS
+    DOCS = _cached_documents()
+    print(f"{'format':<6} {'count':>6} {'ours s':>8} {'base s':>8} {'ratio':>6} {'aim':>5} "
+          f"{'ours MiB':>9} {'base MiB':>9}")
+    for fmt in args.formats.split(","):
+        formats.get(fmt).to_bytes(submissions(20))  # warm: imports and the bank's caches
+        per_page = []
+        for count in counts:
+            runs = args.runs if count == counts[0] else 1
+            if fmt == "pdf" and count != counts[0]:
+                mine, mine_mib = _measure(*ours(fmt, count))
+            elif fmt == "pdf":
+                mine, mine_mib = _median([_measure(*ours(fmt, count)) for _ in range(runs)])
+                base, base_mib = _measure(*baseline(fmt, count))  # the old layout, once: it is slow
+            else:
+                pairs = [(_measure(*ours(fmt, count)), _measure(*baseline(fmt, count))) for _ in range(runs)]
+                mine, mine_mib = _median([p[0] for p in pairs])
+                base, base_mib = _median([p[1] for p in pairs])
+            if fmt == "pdf":
+                per_page.append(mine / count)
+                if count != counts[0]:
+                    print(f"{fmt:<6} {count:>6} {mine:>8.2f} {'':>8} {'':>6} {'':>5} {mine_mib:>9.1f}")
+                    continue
+            aim = f"{AIMS[fmt]:.0f}x" if fmt in AIMS else ""
+            print(f"{fmt:<6} {count:>6} {mine:>8.2f} {base:>8.2f} {mine / base:>5.1f}x {aim:>5} "
+                  f"{mine_mib:>9.1f} {base_mib:>9.1f}", flush=True)
+        if fmt == "pdf" and len(per_page) > 1:
+            print(f"pdf seconds per page: {', '.join(f'{p * 1000:.1f} ms' for p in per_page)} "
+                  f"(ratio {per_page[-1] / per_page[0]:.2f}; 1.00 is linear); each page drawn once")
+
+
+if __name__ == "__main__":
+    main()
