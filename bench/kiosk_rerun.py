@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 SCREENS = ("language", "patient.name", "patient.birth_date", "pain.regions", "peg.pain", "ha.one_side",
-           "rf.airway_now", "safety.pregnant", "review")
+           "rf.airway_now", "mood.down", "safety.pregnant", "review")
 
 
 def bare_screen(questions: list) -> None:
@@ -39,7 +39,7 @@ def bare_screen(questions: list) -> None:
             st.markdown(f"**{label}**")
             if kind in ("yn", "nrs"):
                 st.segmented_control(label, options, key=f"w{n}", label_visibility="collapsed")
-            elif kind == "choice":
+            elif kind in ("choice", "scale"):
                 st.radio(label, options, index=None, key=f"w{n}", label_visibility="collapsed")
             elif kind in ("multi", "body_map"):
                 st.pills(label, options, selection_mode="multi", key=f"w{n}", label_visibility="collapsed")
@@ -101,7 +101,8 @@ def main() -> None:
         visit.last_activity = time.monotonic()
         shown = list(flow.shown_items(bank, visit.answers, screen))
         questions = [(i.widget if i.widget != "default" else i.type, i.text["en"],
-                      list(range(11)) if i.type == "nrs" else list(i.codes)) for i in shown]
+                      list(range(11)) if i.type == "nrs" else [p.text["en"] for p in i.scale] if i.scale
+                      else list(i.offered_codes)) for i in shown]
         if screen == flow.REVIEW:
             answered = [i for s in flow.question_screens(bank, visit.answers)
                         for i in flow.shown_items(bank, visit.answers, s) if i.id in visit.answers]

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from questionnaire.answers import Problem, check_answers, check_value
+from questionnaire.answers import Problem, check_answers, check_value, normalise
 from questionnaire.bank import Bank, Item
 from questionnaire.conditions import Condition
 
@@ -29,11 +29,16 @@ SHORT_TEXT = 70  # characters (every language) for a yes/no question to share it
 SHORT_HELP = 60
 
 
+def one_tap(item: Item) -> bool:
+    """One tap answers it (yes/no, one choice, 0-10, a labelled scale such as the mood items)."""
+    return item.type in SINGLE_CHOICE or item.widget == "scale"
+
+
 def bank_asks(bank: Bank, answers: dict, today: date, item: Item | None = None):
     """The kiosk's one call of the bank's asked-when: with ``item``, is it asked; without, the
-    answers pruned of every item no longer asked. (Contract v3 adds a required ``as_of``.)"""
-    as_of: tuple = ()  # contract v3 merge: as_of = (today,)
-    return bank.is_asked(item, answers, *as_of) if item is not None else bank.prune(answers, *as_of)
+    answers pruned of every item no longer asked. ``today`` is the scoring date: an item may be
+    asked by age (contract v3, e.g. ``{age_min = 50}``)."""
+    return bank.is_asked(item, answers, today) if item is not None else bank.prune(answers, today)
 
 
 @dataclass
@@ -177,7 +182,7 @@ def record(bank: Bank, answers: dict, item_id: str, value: object, today: date |
     if value is None or value == "" or value == []:
         updated.pop(item_id, None)
     else:
-        updated[item_id] = value
+        updated[item_id] = normalise(value) if isinstance(value, str) else value  # texts are stored NFC
     return bank_asks(bank, updated, today or date.today())
 
 
@@ -218,7 +223,7 @@ def go_next(bank: Bank, visit: Visit, today: date) -> bool:
 def after_answer(bank: Bank, visit: Visit, item_id: str, today: date) -> bool:
     """Move on by itself after a one-tap answer, only when nothing on the screen is left to do."""
     item = bank.item(item_id)
-    if item.type not in SINGLE_CHOICE or visit.screen != bank_screens(bank)[_index(bank)[item_id]][0].id:
+    if not one_tap(item) or visit.screen != bank_screens(bank)[_index(bank)[item_id]][0].id:
         return False
     if screen_problems(bank, visit.answers, visit.screen, today):
         return False

@@ -49,7 +49,7 @@ def record(item_id: str, value: object, key: str) -> None:
     bank, visit, today = load_bank(), _visit(), date.today()
     item, old = bank.item(item_id), visit.answers.get(item_id)
     visit.last_activity = idle.clock()
-    if value is None and old is not None and item.type in flow.SINGLE_CHOICE:
+    if value is None and old is not None and flow.one_tap(item):
         st.session_state[key] = old  # a second quick tap on the chosen answer: keep it
         return
     if item.type == "multi" and isinstance(value, list) and _slipped(visit, item_id, old, value):

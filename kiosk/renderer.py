@@ -71,7 +71,9 @@ class Renderer:
         """What the read-aloud button says: the question, its help, then its answers."""
         parts = [item.text[self.lang], *([item.help[self.lang]] if item.help else [])]
         if item.type in ("yn", "choice", "multi"):
-            parts.append(", ".join(self._option_text(item)(c) for c in item.codes))
+            parts.append(", ".join(self._option_text(item)(c) for c in item.offered_codes))
+        elif item.scale:
+            parts.append(", ".join(p.text[self.lang] for p in item.scale))
         elif item.type == "nrs":
             parts.append(self.ui("nrs_spoken", self.lang))
         return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -94,13 +96,13 @@ class Renderer:
     def _choice(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, value)
-        st.radio(item.text[self.lang], item.codes, index=None, format_func=self._option_text(item), key=key,
-                 label_visibility="collapsed", on_change=self._on_change(item.id, key))
+        st.radio(item.text[self.lang], item.offered_codes, index=None, format_func=self._option_text(item),
+                 key=key, label_visibility="collapsed", on_change=self._on_change(item.id, key))
 
     def _multi(self, item: Item, value: object) -> None:
         key = widget_key(self.token, item.id)
         _prefill(key, list(value) if isinstance(value, list) else None)
-        st.pills(item.text[self.lang], item.codes, selection_mode="multi",
+        st.pills(item.text[self.lang], item.offered_codes, selection_mode="multi",
                  format_func=self._option_text(item), key=key, label_visibility="collapsed",
                  on_change=self._on_change(item.id, key, _as_list))
 
@@ -109,6 +111,14 @@ class Renderer:
         _prefill(key, value)
         st.segmented_control(item.text[self.lang], NRS_SCALE, key=key, label_visibility="collapsed",
                              width="stretch", on_change=self._on_change(item.id, key))
+
+    def _scale(self, item: Item, value: object) -> None:
+        """A whole number shown as its labelled points (the four standard mood options)."""
+        key = widget_key(self.token, item.id)
+        _prefill(key, value)
+        st.radio(item.text[self.lang], tuple(p.value for p in item.scale), index=None, key=key,
+                 format_func=lambda v: item.point(v).text[self.lang], label_visibility="collapsed",
+                 on_change=self._on_change(item.id, key))
 
     def _int(self, item: Item, value: object) -> None:
         # A text field, not a number stepper: a decimal or a word is kept as typed and named in
@@ -151,7 +161,7 @@ class Renderer:
         from kiosk.browser_side import body_map
 
         chosen = list(value) if isinstance(value, list) else []
-        codes, name = item.codes, self._option_text(item)
+        codes, name = item.offered_codes, self._option_text(item)
         key = widget_key(self.token, item.id)
         _prefill(key, chosen or None)
         with st.container(key="bodymap"):
@@ -201,6 +211,8 @@ def answer_text(bank: Bank, ui: UiText, item: Item, value: object, language: str
         return item.option(str(value)).text[language]
     if item.type == "multi" and isinstance(value, list):
         return ", ".join(item.option(c).text[language] if item.option(c) else str(c) for c in value)
+    if item.scale and item.point(value):
+        return item.point(value).text[language]
     if item.type == "date":
         parts = _date_parts(value)
         if parts:

@@ -219,8 +219,8 @@ def answer(page, item, value, lang: str) -> None:
         for code in value:
             tap_button(here, text(code))
             settle(page)
-    elif item.type == "choice":
-        here.get_by_text(text(value), exact=True).click()
+    elif item.type == "choice" or item.widget == "scale":  # a scale: its labelled points
+        here.get_by_text(item.point(value).text[lang] if item.scale else text(value), exact=True).click()
     else:
         field = here.locator("textarea" if item.multiline else "input").first
         field.fill(str(value))
@@ -239,7 +239,7 @@ def moves_on_by_itself(answers: dict, screen: str) -> bool:
     """The kiosk moves on after the screen's last answer when that is a one-tap answer."""
     from kiosk import flow
     items = screen_items(answers, screen)
-    return bool(items) and items[-1].type in flow.SINGLE_CHOICE
+    return bool(items) and flow.one_tap(items[-1])
 
 
 def answer_screen(page, screen: str, answers: dict, lang: str):

@@ -54,7 +54,7 @@ def set_widget(at, item, value, token) -> None:
         at.text_input(key=widget_key(token, item.id, "day")).set_value(str(day))
         at.text_input(key=widget_key(token, item.id, "year")).set_value(str(year))
         at.button_group(key=widget_key(token, item.id, "month")).set_value(month)
-    elif item.type == "choice":
+    elif item.type == "choice" or item.widget == "scale":  # a scale: its labelled points
         at.radio(key=key).set_value(value)
     elif item.type in ("yn", "nrs", "multi"):
         at.button_group(key=key).set_value(value)
@@ -198,11 +198,16 @@ def test_headache_yes_then_no_drops_the_headache_answers(app):
     v = go_to(app, "ha.any", given={})
     set_widget(app, BANK.item("ha.any"), "yes", v.token)
     app.run()
-    assert visit(app).screen == "ha.days"  # moved on by itself
+    assert visit(app).screen == "ha.first_started"  # moved on by itself
+    set_widget(app, BANK.item("ha.first_started"), "over_5y", v.token)
+    app.run()
+    assert visit(app).screen == "ha.days"  # one choice: on by itself again
     set_widget(app, BANK.item("ha.days"), 12, v.token)
     app.run()
     assert visit(app).answers["ha.days"] == 12
     app.button(key="nav.back").click().run()
+    app.button(key="nav.back").click().run()
+    assert visit(app).screen == "ha.any"
     set_widget(app, BANK.item("ha.any"), "no", v.token)
     app.run()
     assert "ha.days" not in visit(app).answers
@@ -258,7 +263,7 @@ def test_large_text_and_high_contrast_are_kept_for_the_visit_only(app):
 def test_call_the_front_desk_raises_an_alert_with_the_tablet_and_time_only(app):
     assert app.button(key="tool.call").label == f"{UI('call_desk', 'en')} / {UI('call_desk', 'es')}"
     walk_start = datetime.now(UTC)
-    app.button(key="lang.es").click().run()
+    go_to(app, "patient.name", "es", given={})
     app.text_input(key=widget_key(visit(app).token, "patient.name")).set_value("José Núñez").run()
     assert app.button(key="tool.call").label == UI("call_desk", "es")
     app.button(key="tool.call").click().run()

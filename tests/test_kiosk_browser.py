@@ -85,6 +85,12 @@ def switch(page, what: str, lang: str) -> None:
     settle(page)
 
 
+def past_the_airway_question(page, lang: str) -> None:
+    """The first question after the language (contract v3: "right now"); "no" moves on by itself."""
+    give(page, BANK.item("rf.airway_now"), "no", lang)
+    block(page, "patient.name").wait_for()
+
+
 def check_screen(page, lang: str, name: str, allowed_scroll: int = 0) -> None:
     """What must hold on every screen: fit, Back and Next in view, axe, targets, language."""
     assert overflow_px(page) <= allowed_scroll, f"{name}: scrolls {overflow_px(page)} px"
@@ -183,6 +189,7 @@ def test_the_idle_warning_is_an_overlay_wherever_the_patient_is(kiosk, browser_)
     settle(page)
     tap_button(page, "Español")
     settle(page)
+    past_the_airway_question(page, "es")
     give(page, BANK.item("patient.name"), "José Núñez", "es")
     switch(page, "large_text", "es")
     settle(page)
@@ -251,6 +258,7 @@ def test_large_text_high_contrast_and_read_aloud(kiosk, browser_):
     settle(page)
     switch(page, "large_text", "es")
     settle(page)
+    past_the_airway_question(page, "es")
     give(page, BANK.item("patient.name"), "Ana Ruiz", "es")
     tap_button(page, UI("next", "es"))
     settle(page)
@@ -287,6 +295,7 @@ def test_the_call_button_reaches_a_logged_in_clinician(kiosk, browser_):
     patient = open_kiosk(browser_, kiosk, TABLET, query="/?tablet=Sala-2")
     tap_button(patient, "Español")
     settle(patient)
+    past_the_airway_question(patient, "es")
     give(patient, BANK.item("patient.name"), "Lucía Privada", "es")
     patient.get_by_role("button", name=UI("call_desk", "es")).click()
     settle(patient)

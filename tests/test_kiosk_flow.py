@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 
 import pytest
 from conftest import AS_OF
@@ -62,24 +61,36 @@ def test_every_item_is_on_one_screen_alone_or_with_short_linked_yes_no_items(ban
     assert all(len(g) == 1 for g in screens if g[0].type != "yn")
 
 
-def _bank_with(bank, sections, items):
-    """A copy of ``bank`` with other sections and items (the grouping only reads the bank)."""
-    return replace(bank, sections=sections, items=items)
+def test_the_airway_emergency_question_comes_right_after_the_language(bank):
+    """Contract v3: the bank's first section "right_now" holds only rf.airway_now."""
+    assert bank.sections[0].id == "right_now"
+    assert flow.bank_screens(bank)[0] == (bank.item("rf.airway_now"),)
+    for answers in ({}, {"patient.language": "es"}, {"ha.any": "no", "back.pain": "no"}):
+        assert flow.next_screen(bank, answers, flow.LANGUAGE, AS_OF) == "rf.airway_now"
 
 
-def test_a_new_first_section_and_new_items_get_screens_without_any_layout_list(bank):
-    """Contract v3 puts a "right now" section first and adds items: the screens follow by themselves."""
-    airway = replace(bank.item("rf.airway_now"), section="right_now")
-    mood = [replace(bank.item("ha.nausea"), id=f"mood.{n}", section="mood", when=None) for n in range(4)]
-    right_now = replace(bank.sections[0], id="right_now")
-    mood_section = replace(bank.sections[0], id="mood")
-    items = (airway, *(i for i in bank.items if i.id != "rf.airway_now"), *mood)
-    v3 = _bank_with(bank, (right_now, *bank.sections, mood_section), items)
-    screens = flow.bank_screens(v3)
-    assert screens[0] == (airway,)
-    assert flow.next_screen(v3, {"patient.language": "es"}, flow.LANGUAGE, AS_OF) == "rf.airway_now"
-    assert [len(g) for g in screens if g[0].section == "mood"] == [3, 1]
-    assert all(_is_group_ok(v3, g) for g in screens)
+def test_each_mood_question_has_its_own_screen_and_answers_with_one_tap(bank):
+    mood = [g for g in flow.bank_screens(bank) if g[0].section == "mood"]
+    assert [[i.id for i in g] for g in mood] == [
+        ["mood.interest"], ["mood.down"], ["mood.nervous"], ["mood.worry"]]
+    assert all(g[0].widget == "scale" and flow.one_tap(g[0]) for g in mood)
+
+
+@pytest.mark.parametrize(("birth_date", "asked"), [
+    ("1976-11-24", True),  # 50 on the scoring date
+    ("1976-11-25", False),  # 50 the day after
+    ("1940-01-01", True),
+    (None, False),  # no birth date: never asked by age
+])
+def test_the_age_gated_questions_follow_the_birth_date_on_the_scoring_date(bank, birth_date, asked):
+    answers = {**PATIENT_EN, "ha.any": "no"}
+    answers = {k: v for k, v in answers.items() if k != "patient.birth_date"}
+    if birth_date:
+        answers["patient.birth_date"] = birth_date
+    answers = flow.bank_asks(bank, answers, AS_OF)
+    screens = flow.question_screens(bank, answers, AS_OF)
+    assert ("rf.jaw_claudication" in screens) is asked and ("rf.scalp_tender" in screens) is asked
+    assert ("rf.jaw_claudication" in answers) is asked  # an answer no longer asked is dropped
 
 
 def test_no_headaches_never_meets_a_headache_item(bank):
@@ -93,13 +104,13 @@ def test_no_headaches_never_meets_a_headache_item(bank):
 
 
 @pytest.mark.parametrize(("change", "dropped"), [
-    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.new_after_50"}),
+    ({"ha.any": "no"}, {"ha.days", "ha.migraine_days", "ha.med_types", "rf.posture", "ha.first_started"}),
     ({"ha.med_days": 0}, {"ha.med_types"}),
     ({"safety.toxin_before": "no"}, {"safety.toxin_weeks", "toxin.prior_for", "toxin.prior_side_effects"}),
     ({"back.pain": "no", "pain.regions": ["head"]}, {"back.months", "rf.saddle", "rf.back_fever"}),
 ])
 def test_answers_of_hidden_items_are_dropped(bank, change, dropped):
-    before = flow.bank_asks(bank, {**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["simple"]}, AS_OF)
+    before = flow.bank_asks(bank, {**PATIENT_EN, "ha.med_days": 4, "ha.med_types": ["nsaid"]}, AS_OF)
     assert dropped <= set(before)
     after = before
     for item, value in change.items():
@@ -208,7 +219,7 @@ def test_change_from_review_returns_to_review_or_to_newly_asked_items(bank):
     flow.go_change(visit, "ha.any")
     visit.answers = flow.record(bank, visit.answers, "ha.any", "yes", AS_OF)
     assert not flow.go_next(bank, visit, AS_OF)  # the headache questions are now asked
-    assert visit.screen == "ha.days" and "ha.days" in visit.problems
+    assert visit.screen == "ha.first_started" and "ha.first_started" in visit.problems
     headache = {k: v for k, v in PATIENT_EN.items() if k in HEADACHE_ITEMS}
     visit.answers = flow.bank_asks(bank, {**visit.answers, **headache}, AS_OF)
     assert flow.go_next(bank, visit, AS_OF)
@@ -329,3 +340,17 @@ def test_chosen_regions_are_painted():
     centre = (int(sum(xs) / len(xs)), int(sum(ys) / len(ys)))
     assert plain.getpixel(centre) != painted.getpixel(centre)
     assert painted.getpixel(centre) == (0xD1, 0x35, 0x2B)
+
+
+def test_typed_text_is_stored_in_nfc(bank):
+    typed = "Jose\u0301 Nun\u0303ez"  # é and ñ typed as letter + combining mark
+    stored = flow.record(bank, {}, "patient.name", typed, AS_OF)
+    assert stored["patient.name"] == "Jos\u00e9 Nu\u00f1ez" and len(stored["patient.name"]) == 10
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("Ana\u202eLee", "format_chars"), ("Ann\u2028Lee", "line_separator"), ("Ann\u2029Lee", "line_separator")])
+def test_format_and_separator_characters_are_named_at_once(bank, value, code):
+    problem = flow.typed_problem(bank, "patient.name", value, AS_OF)
+    assert problem is not None and problem.code == code
+    assert problem.text(bank, "es") != problem.text(bank, "en")

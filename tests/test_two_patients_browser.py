@@ -11,12 +11,14 @@ Screenshots: test-artifacts/two_patients/.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from browser import TABLET, artifacts, launched_chromium, running_app, screenshot, settle, stored, tap_button
 from browser import walk_questions as walk
 from test_kiosk_data import PATIENT_EN, PATIENT_ES
 
+from kiosk import flow
 from kiosk.ui_text import load_ui_text
 from questionnaire.bank import load_bank
 
@@ -26,8 +28,12 @@ UI = load_ui_text()
 
 PATIENT_A = {**PATIENT_EN, "patient.name": "Annelie Vandersloot", "patient.birth_date": "1966-09-14",
              "visit.concern": "Throbbing headaches near Rotterdam harbour", "meds.list": "rizatriptan wafer"}
-PATIENT_B = {**PATIENT_ES, "patient.name": "Bartolomé Quiñónez", "patient.birth_date": "1979-01-30",
-             "visit.concern": "Dolor lumbar desde Guadalajara", "meds.list": "ciclobenzaprina nocturna"}
+# Born 1979, so under 50: the age-gated warning signs (50 or over) are not asked of him.
+PATIENT_B = flow.bank_asks(BANK, {**PATIENT_ES, "patient.name": "Bartolomé Quiñónez",
+                                  "patient.birth_date": "1979-01-30",
+                                  "visit.concern": "Dolor lumbar desde Guadalajara",
+                                  "meds.list": "ciclobenzaprina nocturna"}, date.today())
+assert "rf.jaw_claudication" not in PATIENT_B and "rf.jaw_claudication" in PATIENT_A
 
 
 def private_words(answers: dict) -> list[str]:

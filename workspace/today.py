@@ -18,6 +18,7 @@ from questionnaire.bank import load_bank
 from storage import StoreError
 from storage.listing import INDICATIONS, LANGUAGES, TRIAGE_LEVELS
 from workspace import downloads, list_view, session
+from workspace.alerts import front_desk_alerts
 from workspace.login import nav_bar, require_staff
 from workspace.ui import download_row
 
@@ -241,7 +242,7 @@ def _exports(staff, chosen: dict) -> None:
 def today_page() -> None:
     staff = require_staff()
     nav_bar(staff, "today")
-    __import__("workspace.alerts").alerts.front_desk_alerts(runtime.store(), staff)
+    front_desk_alerts(runtime.store(), staff)
     for problem in runtime.store().health():
         st.warning(problem, icon=":material/warning:")
     st.header("Today's list", divider="gray")
