@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kiosk import bodymap
+from drawing import bodymap
 
 HERE = Path(__file__).parent
 

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime
 
 import streamlit as st
 
-from kiosk import bodymap, flow, idle, screens
+from drawing import bodymap
+from kiosk import flow, idle, screens
 from kiosk.browser_side import tapped_region
 from kiosk.renderer import widget_key
 from kiosk.scoring_link import score_answers

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_kiosk_data import HEADACHE_ITEMS, PATIENT_EN
 
-from kiosk import bodymap, flow, idle
+from drawing import bodymap
+from kiosk import flow, idle
 from kiosk.renderer import as_whole_number, compose_date
 from kiosk.ui_text import UI_TEXT_PATH, UiTextError, load_ui_text, parse_ui_text
 from questionnaire.answers import check_answers

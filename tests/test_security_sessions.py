@@ -69,7 +69,7 @@ KNOWN_CACHES = {
     "kiosk/browser_side.py:_components": "the registered custom components (static HTML/CSS/JS)",
     "kiosk/browser_side.py:_geometry": "the body picture's polygons (static geometry)",
     "kiosk/page.py:_css": "the static style sheet",
-    "kiosk/bodymap.py:_base": "the empty body figure; callers draw on a .copy()",
+    "drawing/bodymap.py:_base": "the empty body figure; callers draw on a .copy()",
     "kiosk/ui_text.py:load_ui_text": "the kiosk wording from ui_text.toml",
     "questionnaire/bank.py:load_bank": "the item bank from bank.toml",
     "questionnaire/bank.py:Item.codes": "derived from the bank",

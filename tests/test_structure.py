@@ -28,3 +28,25 @@ def test_every_page_the_router_names_is_a_function_of_its_module():
         module, function = target.split(":")
         assert callable(getattr(importlib.import_module(module), function)), name
         assert title and url_path
+
+
+def _imports(folder: str) -> set[str]:
+    """Every module named by an import in the package ``folder`` (top-level names included)."""
+    found: set[str] = set()
+    for path in (ROOT / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {node.module, node.module.split(".")[0]}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names} | {a.name.split(".")[0] for a in node.names}
+    return found
+
+
+def test_neither_screen_reaches_into_the_other():
+    assert "kiosk" not in _imports("workspace")
+    assert "workspace" not in _imports("kiosk")
+
+
+def test_the_drawing_package_sits_below_both_screens():
+    assert not {"kiosk", "workspace", "streamlit"} & _imports("drawing")
+    assert "drawing" in _imports("kiosk") and "drawing" in _imports("workspace")

@@ -132,7 +132,7 @@ def _body_map(sub: Submission) -> None:
     regions = sub.answers.get("pain.regions") or []
     if not isinstance(regions, list):
         return
-    from kiosk import bodymap
+    from drawing import bodymap
     item = load_bank().item("pain.regions")
     st.image(bodymap.draw(regions, "Front", "Back"), width=360,
              caption="Where it hurts: " + md(views.answer_text(item, regions)))
