@@ -36,7 +36,8 @@ LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
 COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away
     # coloured labels without a pandas Styler (which would cost more than the rest of the table)
-    "Triage": st.column_config.MultiselectColumn("Triage", width=100, help="CI: a contraindication is listed",
+    "Triage": st.column_config.MultiselectColumn("Triage", width=100,
+                                                 help="CI: a contraindication is listed · R: re-scored later",
                                                  options=list(list_view.TRIAGE_COLOURS),
                                                  color=list(list_view.TRIAGE_COLOURS.values())),
     "Time": st.column_config.TextColumn("Time", width=46),
