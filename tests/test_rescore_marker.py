@@ -12,6 +12,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from browser import artifacts, chromium, screenshot, streamlit_app  # noqa: F401 (fixtures)
 from pypdf import PdfReader
 from sqlalchemy import insert, text
 from test_scoring_rescore import V2_RESULT
@@ -174,3 +175,31 @@ def test_the_list_and_the_detail_mark_a_rescore_and_not_an_original(store):  # n
     at = open_submission(log_in(new_app(), "alice"), original)
     page = shown_text(at)
     assert md("Re-scored later") not in page and "Re-scored later" not in page
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_rescore_mark_still_fits_the_list_on_a_tablet(streamlit_app, chromium):  # noqa: F811
+    """The longest triage text, "Routine · CI ·R", in headless chromium at 820 px: no sideways scroll."""
+    from test_workspace_browser import PASSWORD, USERNAME, _log_in, _settings
+    from test_workspace_data import BACK_EN, save
+
+    db = open_store(_settings(streamlit_app.env))
+    try:
+        add_user(db, USERNAME, password=PASSWORD)
+        for n in range(3):
+            answers = {**BACK_EN, "patient.name": f"Carmen Contraindicada {n}", "safety.toxin_allergy": "yes"}
+            sid = save(db, answers, datetime.now(UTC) - timedelta(minutes=5 + n))
+            routine = {**db.get_submission(sid).result, "triage": "routine"}  # as a v2 result could read
+            db.save_result(sid, routine, RULES_VERSION)  # a later re-score
+    finally:
+        db.close()
+    page = chromium.new_page(viewport={"width": 820, "height": 1180})
+    _log_in(page, streamlit_app)
+    page.get_by_text("Carmen Contraindicada 0").first.wait_for(timeout=30_000, state="attached")
+    page.get_by_text("Routine · CI ·R").first.wait_for(timeout=10_000, state="attached")
+    page.wait_for_timeout(1500)
+    screenshot(page, artifacts("rescore-list") / "01-tablet-list-rescored.png")
+    grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
+    widths = grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1], f"the list scrolls sideways at 820 px: {widths}"
