@@ -72,6 +72,8 @@ def _header(page: Page, sub: Submission) -> None:
                 if sub.reviewed_at else "Not yet reviewed")
     line = f"Main problem: {problem.label if problem else 'not answered'}  ·  {reviewed}"
     page.y += page.lines(MARGIN, BODY_W, line, 1, colour=GREY) + 0.5
+    if sub.rescored:  # a re-score is never a new alert (clinical-core.md, "Triage")
+        page.y += page.lines(MARGIN, BODY_W, f"Re-scored under rules {sub.rules_version}: not a new alert", 1)
     caveat = summary.routine_caveat(sub.result)
     if caveat:  # "ROUTINE" never reads as "no warning signs" while one is listed
         page.y += page.lines(MARGIN, BODY_W, caveat + ".", 1, bold=True, colour=(191, 54, 12))

@@ -73,7 +73,8 @@ def restore(cell: str) -> str:
 
 def columns(bank: Bank | None = None) -> list[str]:
     bank = bank or load_bank()
-    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS, "void"]
+    return [*META_COLUMNS, *(item.id for item in bank.items), *bank.retired, *RESULT_COLUMNS, "void",
+            "rescore"]
 
 
 def _answer_cell(value: object) -> Cell:
@@ -120,7 +121,7 @@ def row(sub: Submission, bank: Bank) -> list[Cell]:
     scores = summary.derived_scores(sub)
     score_cells = [scores[k] for k in SCORE_COLUMNS[:4]] + [";".join(scores["preventive_class_names"])]
     return (meta + answers + retired + score_cells + _indication_cells(sub) + _flag_cells(sub, bank)
-            + ["yes" if sub.void else "no"])  # last, so no earlier column moves
+            + ["yes" if sub.void else "no", "yes" if sub.rescored else "no"])  # last: no column moves
 
 
 def _item_ids(bank: Bank) -> tuple[str, ...]:
@@ -228,6 +229,7 @@ def _legend(sheet, bank: Bank) -> None:
                "red_flag_names": "Red flags in clinician words ( | -separated)",
                "safety_flags": "Safety flag ids, contraindications first",
                "safety_flag_names": "Safety flags: LEVEL: text ( | -separated)",
+               "rescore": "yes: this result was saved by a later re-score, never a new alert",
                "notes": "Note ids", "comments": "Clinician comments, newest first (author, time: text)"}
     for column in columns(bank):
         sheet.append([column, labels.get(column, "")])

@@ -154,7 +154,7 @@ def _page_columns():
     s, r = submissions.c, results.c
     return joined(s.id, s.submitted_at, s.language, s.patient_enc, r.rules_version, r.triage,
                   r.red_flags_urgent, r.red_flags_review, r.contraindications, r.precautions, r.clarify,
-                  r.suggested, r.scored_at, r.result_enc, is_voided().label("is_voided"))
+                  r.suggested, r.scored_at, r.result_enc, r.rescore, is_voided().label("is_voided"))
 
 
 def _clamp(page: int, total: int, size: int) -> int:
@@ -221,7 +221,7 @@ def _list_row(ring, r, reviewer: str | None):
         red_flags_review=r.red_flags_review or 0, contraindications=r.contraindications or 0,
         precautions=r.precautions or 0, clarify=r.clarify or 0, suggested=tuple((r.suggested or "").split()),
         reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result,
-        void=bool(r.is_voided))
+        void=bool(r.is_voided), rescored=bool(r.rescore))
 
 
 def urgent_query(stored_after: str):

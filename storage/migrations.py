@@ -240,6 +240,14 @@ def _v8_corrections_and_record_numbers(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables["voids"], md.tables["record_numbers"]])
 
 
+RESCORE = 9
+
+
+def _v9_rescore_marker(conn: Connection) -> None:
+    """Every result stored before this step was saved at submit time: an original."""
+    conn.execute(text("ALTER TABLE results ADD COLUMN rescore BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "submissions, results, users, audit", _v1_core),
     Migration(2, "reviews and versioned comments", _v2_review_and_comments),
@@ -250,6 +258,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "front-desk alerts from kiosk tablets", _v6_front_desk_alerts),
     Migration(7, "staff session generation, last login, login misses", _v7_staff_sessions_and_login_misses),
     Migration(CORRECTIONS, "voids, undone reviews, record numbers", _v8_corrections_and_record_numbers),
+    Migration(RESCORE, "results marked as re-scores", _v9_rescore_marker),
 ]
 LATEST = MIGRATIONS[-1].version
 

@@ -52,6 +52,7 @@ class Submission:
     comments: tuple[Comment, ...] = field(default_factory=tuple, repr=False)
     void: Void | None = None  # set when staff voided it (storage/corrections.py); never deleted
     mrn: str | None = field(default=None, repr=False)  # the medical record number staff attached
+    rescored: bool = False  # the result it carries was saved by a later re-score (never an alert)
 
     @property
     def name(self) -> str:
@@ -108,6 +109,7 @@ class ListRow:
     birth_date: str = field(repr=False)
     result: dict | None = field(repr=False)  # the latest scoring result, to name the flags
     void: bool = False  # voided by staff (shown only when the list asks for voided rows)
+    rescored: bool = False  # its latest result was saved by a later re-score
 
 
 @dataclass(frozen=True)

@@ -153,4 +153,5 @@ def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows, void
         comments=comments,
         void=void,
         mrn=mrn,
+        rescored=bool(result_row.rescore) if result_row is not None else False,
     )

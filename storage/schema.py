@@ -60,6 +60,7 @@ results = Table(
     # Sealed: the whole scoring result (reasons, flags and their texts, notes, scores)
     Column("key_id", String(32)),
     Column("result_enc", LargeBinary),
+    Column("rescore", Boolean, nullable=False, default=False),  # v9: saved by a later re-score
     Index("ix_results_list", "submission_id", "id", "triage", "red_flags_urgent", "red_flags_review",
           "contraindications", "precautions", "clarify", "suggested"),  # covering: see migration 5
 )

@@ -87,38 +87,42 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
                 with self._write("submit") as conn:
                     conn.execute(insert(submissions).values(**values))
                     if new.result is not None:
-                        self._insert_result(conn, sid, new.result, new.rules_version)
+                        self._insert_result(conn, sid, new.result, new.rules_version, rescore=False)
             except IntegrityError:
                 continue  # a random id collided (never in practice): draw another, overwrite nothing
             self._last_failure = None
             return sid
         raise StoreError("submit failed: could not draw a free submission id")
 
-    def _insert_result(self, conn: Connection, sid: str, result: dict, rules_version: str | None) -> None:
+    def _insert_result(self, conn: Connection, sid: str, result: dict, rules_version: str | None, *,
+                       rescore: bool) -> None:
         version = rules_version or str(result.get("rules_version") or "")
         if not version:
             raise StoreError("rules_version is required with a result")
         scored_at = rows.now()
         conn.execute(insert(results).values(
-            submission_id=sid, scored_at=scored_at, rules_version=version, key_id=self.ring.current.id,
+            submission_id=sid, scored_at=scored_at, rules_version=version, rescore=rescore,
+            key_id=self.ring.current.id,
             result_enc=rows.seal_result(self.ring, sid, scored_at, result), **listing.result_columns(result)))
 
     def save_result(self, id: str, result: dict, rules_version: str) -> None:
-        """Append a scoring result; the newest one is what reads return, older ones are kept."""
+        """Append a re-score (marked so: never a new alert); the newest result is what reads
+        return, older ones are kept."""
         if not isinstance(result, dict):
             raise StoreError("result must be the scoring JSON object")
         rows.check_document(result, "result")
         rows.check_text(rules_version, "rules_version")
         with self._write("save result") as conn:
             self._require(conn, id)
-            self._insert_result(conn, id, result, rules_version)
+            self._insert_result(conn, id, result, rules_version, rescore=True)
 
     def results_of(self, id: str) -> list[dict]:
-        """Every scoring result of a submission, oldest first: {scored_at, rules_version, result}."""
+        """Every scoring result of a submission, oldest first: {scored_at, rules_version, rescore, result}."""
         query = select(results).where(results.c.submission_id == id).order_by(results.c.id)
         with self._read() as conn:
             return [{"scored_at": rows.parse_ts(r.scored_at), "rules_version": r.rules_version,
-                     "result": rows.open_result(self.ring, r)} for r in conn.execute(query)]
+                     "rescore": bool(r.rescore), "result": rows.open_result(self.ring, r)}
+                    for r in conn.execute(query)]
 
     def get_submission(self, id: str) -> Submission | None:
         with self._read() as conn:

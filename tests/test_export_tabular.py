@@ -49,7 +49,7 @@ def test_columns_are_stable_and_in_bank_order(bank):
     per_indication = [f"{kind}.{i}" for i in summary.INDICATIONS for kind in kinds]
     assert rest[len(bank.retired):] == ["peg", "phq2", "gad2", "preventive_classes", "preventive_class_names",
                                        *per_indication, "red_flags", "red_flag_names", "safety_flags",
-                                       "safety_flag_names", "notes", "comments", "void"]
+                                       "safety_flag_names", "notes", "comments", "void", "rescore"]
     assert len(set(cols)) == len(cols)
 
 

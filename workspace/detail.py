@@ -48,6 +48,8 @@ def _triage(sub: Submission) -> None:
         rules = sub.rules_version or sub.result.get("rules_version", "?")
         st.caption(md(f"Shown as scored by rules {rules}, questionnaire {sub.questionnaire_version} "
                       "(a stored result is never rewritten)."))
+        if sub.rescored:  # a re-score is never a new alert (clinical-core.md, "Triage")
+            st.info(md(f"Re-scored later under rules {rules}: not a new alert."))
 
 
 def _red_flags(result: dict) -> None:

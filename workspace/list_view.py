@@ -19,6 +19,9 @@ TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", Non
 # Each triage text the list can show, with its label colour (Streamlit theme colours).
 TRIAGE_COLOURS = {"URGENT": "red", "Review": "orange", "Routine": "green", "Not scored": "gray",
                   "Routine · CI": "orange", "Not scored · CI": "orange", "VOID": "gray"}
+RESCORE_MARK = " ·R"  # the row's result was saved by a later re-score: never a new alert
+TRIAGE_COLOURS |= {text + RESCORE_MARK: colour for text, colour in TRIAGE_COLOURS.items()
+                   if text not in ("VOID", "Not scored", "Not scored · CI")}
 SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
 RED_ORDER = {"urgent": 0, "review": 1}
 SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
@@ -87,8 +90,8 @@ def short_label(bank: Bank, flag: dict) -> str:
 def triage_text(row: ListRow) -> str:
     shown = TRIAGE_TEXT.get(row.triage, TRIAGE_TEXT[None])
     if row.contraindications and row.triage not in ("urgent", "review"):
-        return f"{shown} · CI"  # never a plain "Routine" row: a contraindication is listed
-    return shown
+        shown = f"{shown} · CI"  # never a plain "Routine" row: a contraindication is listed
+    return shown + RESCORE_MARK if row.rescored and row.triage is not None else shown
 
 
 def warning_signs(bank: Bank, row: ListRow) -> str:

@@ -37,11 +37,12 @@ LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
 COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away
     # coloured labels without a pandas Styler (which would cost more than the rest of the table)
-    "Triage": st.column_config.MultiselectColumn("Triage", width=100, help="CI: a contraindication is listed",
+    "Triage": st.column_config.MultiselectColumn("Triage", width=114,
+                                                 help="CI: a contraindication is listed · R: re-scored later",
                                                  options=list(list_view.TRIAGE_COLOURS),
                                                  color=list(list_view.TRIAGE_COLOURS.values())),
     "Time": st.column_config.TextColumn("Time", width=46),
-    "Name": st.column_config.TextColumn("Name", width=124),
+    "Name": st.column_config.TextColumn("Name", width=110),
     "Age": st.column_config.NumberColumn("Age", width=36, format="%d"),
     "Language": st.column_config.TextColumn("Lang", width=40),
     "Warning signs": st.column_config.TextColumn("Warning signs", width=126, help="!! urgent · (unsure)"),
