@@ -54,9 +54,12 @@ test: $(VENV)/.dev system-deps lint audit
 catalogue: $(VENV)/.runtime
 	$(PY) -m questionnaire.catalogue > docs/item-catalogue.md
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev system-deps
 	$(PY) bench/kiosk_rerun.py
+	$(PY) bench/kiosk_taps.py
 	$(PY) bench/scoring_batch.py
+	$(PY) bench/workspace_list.py
+	$(PY) bench/exports.py
 
 clean-venv:
 	rm -rf $(VENV)
