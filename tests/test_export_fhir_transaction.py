@@ -22,13 +22,9 @@ from storage.records import Submission
 BANK = load_bank()
 
 
-@dataclasses.dataclass(frozen=True)
-class WithMrn(Submission):  # the store's record once the MRN field lands (another branch)
-    mrn: str | None = None
-
-
-def with_mrn(sub: Submission, mrn: str | None) -> WithMrn:
-    return WithMrn(**{f.name: getattr(sub, f.name) for f in dataclasses.fields(Submission)}, mrn=mrn)
+def with_mrn(sub: Submission, mrn: str | None) -> Submission:
+    """The stored record with a medical record number attached (``Submission.mrn``)."""
+    return dataclasses.replace(sub, mrn=mrn)
 
 
 def _by_type(bundle: dict) -> dict[str, list[dict]]:

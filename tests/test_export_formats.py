@@ -12,6 +12,7 @@ from export_load import submissions
 from pypdf import PdfReader
 
 from clinic.__main__ import commands, parser
+from clinic.__main__ import main as clinic_main
 from export import cli, fhir, formats, jsondoc, pdf
 from export.pdf_layout import new_pdf
 from questionnaire.bank import load_bank
@@ -48,7 +49,7 @@ def test_each_download_takes_name_mime_and_label_from_its_row():
 def test_an_unknown_format_is_refused_naming_the_allowed_ones():
     with pytest.raises(ValueError, match="format must be one of csv, xlsx"):
         formats.get("docx")
-    assert cli.main(["--format", "docx", "--since", "2026-11-01", "--out", "/tmp/x"]) == 2
+    assert clinic_main(["export", "--format", "docx", "--since", "2026-11-01", "--out", "/tmp/x"]) == 2
 
 
 @pytest.mark.parametrize("fmt", [f.id for f in formats.FORMATS])
