@@ -199,8 +199,9 @@ def test_migration_8_upgrades_a_version_7_database_with_rows(url):
                           "VALUES (:s, 'dr.old', '2026-11-24T10:00:00.000000Z')"), {"s": reviewed})
         conn.execute(insert(audit_events).values(at="2026-11-24T09:00:00.000000Z", actor="a", action="x",
                                                  target=""))
-    assert migrate(engine, ring=ring) == [CORRECTIONS]
-    assert migrate(engine, ring=ring) == []
+    assert migrate(engine, upto=CORRECTIONS, ring=ring) == [CORRECTIONS]
+    assert migrate(engine, upto=CORRECTIONS, ring=ring) == []
+    migrate(engine, ring=ring)  # and any later migration, before today's Store reads it
     store = Store(engine, ring)
     assert store.get_submission(reviewed).reviewed_by == "dr.old"  # the old row reads as reviewed
     assert store.list_page(None, None).total == 2 and store.list_page(None, None).not_reviewed == 1
