@@ -43,8 +43,7 @@ from browser import (
     tap_button,
     walk_questions,
 )
-from pg import postgres_server  # noqa: F401  (session fixture)
-from test_kiosk_data import PATIENT_ES
+from patients import PATIENT_ES
 
 from clinic.config import load_settings
 from kiosk import flow
@@ -208,7 +207,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def stack(postgres_server, tmp_path_factory):  # noqa: F811
+def stack(postgres_server, tmp_path_factory):
     nginx = _require_nginx()
     require_chromium()
     host, port, user = postgres_server

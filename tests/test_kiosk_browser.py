@@ -35,7 +35,7 @@ from browser import (
     walk_questions,
 )
 from browser import answer as give
-from test_kiosk_data import PATIENT_EN, PATIENT_ES
+from patients import PATIENT_EN, PATIENT_ES
 
 from kiosk import flow
 from kiosk.renderer import Renderer

@@ -34,7 +34,6 @@ from storage.crypto import KeyRing, format_keys, new_key
 from storage.engine import make_engine
 from storage.migrations import RESCORE, migrate, schema_version
 from storage.schema import submissions
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 from workspace.ui import md
 
 V2_RULES = "2026.11.24.1"
@@ -42,13 +41,6 @@ ORIGINAL = {"triage": "routine", "indications": [], "red_flags": [], "safety": [
             "rules_version": "r-original"}
 LATER = {**ORIGINAL, "triage": "review", "rules_version": "r-later"}
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'screener.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 def _open(url: str, tmp_path, key):
@@ -181,8 +173,9 @@ def test_the_list_and_the_detail_mark_a_rescore_and_not_an_original(store):  # n
 @pytest.mark.slow
 def test_the_rescore_mark_still_fits_the_list_on_a_tablet(streamlit_app, chromium):  # noqa: F811
     """The longest triage text, "Routine · CI ·R", in headless chromium at 820 px: no sideways scroll."""
+    from patients import BACK_EN
     from test_workspace_browser import PASSWORD, USERNAME, _log_in, _settings
-    from test_workspace_data import BACK_EN, save
+    from test_workspace_data import save
 
     db = open_store(_settings(streamlit_app.env))
     try:

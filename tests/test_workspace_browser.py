@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
-from test_workspace_data import BACK_EN, MIGRAINE_ES, URGENT_EN, minutes_ago, save
+from patients import BACK_EN, MIGRAINE_ES, URGENT_EN
+from test_workspace_data import minutes_ago, save
 
 from clinic.config import Settings
 from storage import open_store

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from patients import BACK_EN, MIGRAINE_ES
 from pypdf import PdfReader
-from test_workspace_data import BACK_EN, MIGRAINE_ES, minutes_ago, save, store  # noqa: F401
+from test_workspace_data import minutes_ago, save, store  # noqa: F401
 
 from workspace import downloads
 
