@@ -133,12 +133,18 @@ def fill(store, confirmed: list[str], size: int = 8000, limit: int = 1000) -> No
         confirmed.append(store.save_submission(submission(f"P{i}", big if i % 2 == 0 else "", result)))
 
 
-def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
+def store_with_room_for(tmp_path, pages: int, first: str):
+    """A SQLite store holding one submission (``first``), allowed ``pages`` pages more than it has."""
     store = open_store(sqlite_settings(tmp_path))
-    store.save_submission(submission("Before"))
+    store.save_submission(submission(first))
     with sqlite3.connect(tmp_path / "screener.db") as conn:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    limit_pages(store, pages + 40)
+        used = conn.execute("PRAGMA page_count").fetchone()[0]
+    limit_pages(store, used + pages)
+    return store
+
+
+def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
+    store = store_with_room_for(tmp_path, 40, "Before")
     confirmed: list[str] = []
     with pytest.raises(StorageFull, match="full; nothing was saved"):
         fill(store, confirmed)
@@ -154,11 +160,7 @@ def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
 
 
 def test_health_warns_before_the_database_is_full(tmp_path):
-    store = open_store(sqlite_settings(tmp_path))
-    store.save_submission(submission("One"))
-    with sqlite3.connect(tmp_path / "screener.db") as conn:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    limit_pages(store, pages + 1)
+    store = store_with_room_for(tmp_path, 1, "One")
     assert any("nearly full" in p for p in store.health())
     store.close()
 
