@@ -80,8 +80,8 @@ def main() -> None:
     os.environ["SCREENER_DATABASE_URL"] = f"sqlite:///{folder / 'bench.db'}"
     os.environ["SCREENER_KEY_FILE"] = str(folder / "bench.key")
 
+    from patients import PATIENT_EN
     from streamlit.testing.v1 import AppTest
-    from test_kiosk_data import PATIENT_EN
 
     from kiosk import flow
     from kiosk.page import VISIT

@@ -6,7 +6,7 @@ Three servers run at once: the kiosk (`app.py`) with Streamlit's garbage collect
 every script run (`runner.postScriptGC`, on by Streamlit's default), the kiosk with it off (as
 shipped in .streamlit/config.toml), and `bench/kiosk_bare.py` with Streamlit's defaults (the
 same widgets, one yes/no question a screen, no kiosk logic). A
-patient (tests/test_kiosk_data.PATIENT_ES) walks the whole kiosk flow on both kiosk servers
+patient (tests/patients.PATIENT_ES) walks the whole kiosk flow on both kiosk servers
 while the bare page is tapped through, step by step in lockstep, so all three see the same
 machine load. For every tap that leaves a screen it prints the time until the next screen's
 question is visible (median, quartiles, max), the server CPU per tap, how often a transition
@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=3)
     args = parser.parse_args()
     from browser import launched_chromium, running_app
-    from test_kiosk_data import PATIENT_ES
+    from patients import PATIENT_ES
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-taps-")))

@@ -96,9 +96,15 @@ def running_app(folder: Path, script: str = "app.py", extra_env: dict | None = N
         _wait_healthy(app, proc, seconds)
         yield app
     finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen, seconds: float = 10) -> None:
+    """Stop a server we started: SIGTERM, then SIGKILL if it is still there after ``seconds``."""
+    if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -164,6 +170,36 @@ def screenshot(page, path: Path) -> None:
         if height > size["height"]:
             page.set_viewport_size(size)
             page.wait_for_timeout(150)
+
+
+# ---------------------------------------------------------------- the workspace (shared)
+def create_clinician(env: dict, username: str, password: str) -> subprocess.CompletedProcess:
+    """`python -m clinic create-user` with the running app's environment ``env``."""
+    return subprocess.run([sys.executable, "-m", "clinic", "create-user", username, "--password-stdin"],
+                          input=password + "\n", capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120, check=False)
+
+
+def log_in_to_workspace(page, base_url: str, username: str, password: str) -> None:
+    """Open the workspace (``base_url``/staff) and log in."""
+    page.goto(base_url + "/staff")
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def open_first_row(page, counts: str) -> None:
+    """Once today's list says ``counts`` ("1 submission(s)"), tick its first row's selection box."""
+    page.get_by_text(counts).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)
+
+
+def list_widths(page) -> list[int]:
+    """[scrollWidth, clientWidth] of today's list: the first is larger when it scrolls sideways."""
+    grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
+    return grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
 
 
 # ---------------------------------------------------------------- the kiosk walk (shared)

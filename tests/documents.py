@@ -1,4 +1,4 @@
-"""Whole answers documents built from the item bank, for export and workspace tests.
+"""Whole answers documents built from the item bank (tests/patients.py names the patients).
 
 ``document(bank, as_of, changes)`` walks the bank in order (a condition only names earlier
 items) and answers every asked, non-optional item: from ``changes`` when it names the item,
@@ -50,24 +50,3 @@ def document(bank: Bank, as_of: date, changes: dict | None = None) -> dict:
     if problems:
         raise ValueError(f"invalid test document: {problems}")
     return doc
-
-
-HEADACHE = {  # a chronic pattern with migraine features (every headache item answered)
-    "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
-    "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5,
-    "ha.any": "yes", "ha.days": 20, "ha.months": 14, "ha.first_started": "over_5y", "ha.duration": "4h_to_1d",
-    "ha.one_side": "yes", "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe",
-    "ha.worse_activity": "yes", "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no",
-    "ha.migraine_days": 12, "ha.disabled": "yes", "ha.med_days": 12, "ha.med_types": ["triptan", "nsaid"],
-    "ha.preventives": ["topiramate", "valproate", "beta_blocker"], "ha.cgrp_now": "no",
-    "mood.interest": 1, "mood.down": 2, "mood.nervous": 2, "mood.worry": 2,
-}
-
-
-def spanish_headache(bank: Bank, as_of: date, **changes: object) -> dict:
-    """A Spanish-speaking patient with chronic headaches; ``changes`` use "__" for ".": rf__x="yes"."""
-    doc = {"patient.name": "José Núñez Peña", "patient.language": "es", "patient.sex": "male",
-           "patient.birth_date": "1971-02-03",
-           "visit.concern": "Me duele la cabeza casi todos los días; ¡no puedo trabajar así!",
-           "meds.list": "sumatriptán 50 mg, ibuprofeno"} | HEADACHE
-    return document(bank, as_of, doc | {k.replace("__", "."): v for k, v in changes.items()})

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from documents import HEADACHE, document, spanish_headache
+from documents import document
+from patients import HEADACHE, spanish_headache
 
 from questionnaire.bank import load_bank
 from scoring import RULES_VERSION, score

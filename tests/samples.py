@@ -1,43 +1,25 @@
 """Invented submissions for the export and workspace tests (moved here from export/samples.py:
-no test fixture inside the product; tests/documents.py builds whole documents from the bank,
-tests/strategies.py random ones, and this module stored submissions and hand-written results).
+no test fixture inside the product; tests/patients.py holds the named patients, built from the
+bank by tests/documents.py, tests/strategies.py random documents, and this module stored
+submissions and hand-written results).
 
-No real patient: names and answers are made up. The answers are version-3 documents (the
-bank of questionnaire 2026.12.1); ``V2_ANSWERS`` is a stored version-2 document with the ids v3
-retired, read by the scoring's upgrade. ``worst_case`` raises every red flag, every safety flag
-and every note with long texts, to prove the PDF still fits on one page.
+No real patient: names and answers are made up. ``V2_ANSWERS`` is a stored version-2 document
+with the ids v3 retired, read by the scoring's upgrade (written by hand: the v3 bank cannot
+build it). ``worst_case`` raises every red flag, every safety flag and every note with long
+texts, to prove the PDF still fits on one page.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from documents import document
+from patients import BASE_ANSWERS, answers
 
 from export import summary
 from questionnaire.bank import Bank, load_bank
 from storage.records import Comment, Submission
 
 WHEN = datetime(2026, 11, 24, 9, 14, tzinfo=UTC)
-
-# A complete v3 document built from the bank (tests/documents.py): every asked item its quiet
-# default, except these answers.
-BASE_ANSWERS = document(load_bank(), WHEN.date(), {
-    "patient.sex": "female", "visit.main_problem": "headache", "pain.regions": ["head", "neck"],
-    "peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 5, "neck.pain": 3,
-    "mood.interest": 1, "mood.down": 1, "mood.nervous": 0, "mood.worry": 1,
-})
-
-MIGRAINE = {
-    "ha.any": "yes", "ha.days": 20, "ha.months": 14, "ha.first_started": "over_5y", "ha.duration": "4h_to_1d",
-    "ha.one_side": "yes", "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe",
-    "ha.worse_activity": "yes", "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no",
-    "ha.migraine_days": 12, "ha.disabled": "yes", "ha.med_days": 12, "ha.med_types": ["triptan", "nsaid"],
-    "ha.preventives": ["topiramate"], "ha.cgrp_now": "no",
-    "rf.red_eye": "no", "rf.fever_headache": "no", "rf.pattern_change": "no", "rf.posture": "no",
-    "rf.provoked": "no", "rf.head_injury": "no", "rf.pressure_signs": "no",
-}
-AGE_50_PLUS = {"rf.jaw_claudication": "no", "rf.scalp_tender": "no"}  # asked at age 50 or over
 
 # A stored version-2 document: the retired ids, safety.pregnant as one code, `simple`.
 _NEW_IN_V3 = ("rf.thunderclap_3m", "rf.recent_head_injury", "rf.cancer", "rf.immunosuppressed")
@@ -50,22 +32,6 @@ V2_ANSWERS = {k: v for k, v in BASE_ANSWERS.items()
     "ha.disabled": "no", "ha.med_days": 4, "ha.med_types": ["simple"], "ha.preventives": ["none"],
     "rf.new_after_50": "no", "rf.pattern_change": "no", "rf.positional": "unsure", "rf.head_injury": "no",
     "rf.jaw_scalp": "no"}
-
-
-def answers(**changes: object) -> dict:
-    """The base answers with ``changes`` (keys with "." written as "__": patient__name=...)."""
-    doc = dict(BASE_ANSWERS)
-    doc.update({k.replace("__", "."): v for k, v in changes.items()})
-    return doc
-
-
-def spanish_migraine() -> dict:
-    doc = answers(patient__name="José Núñez Peña", patient__language="es", patient__sex="male",
-                  patient__birth_date="1971-02-03")
-    doc.update(MIGRAINE | AGE_50_PLUS)
-    doc["visit.concern"] = "Me duele la cabeza casi todos los días; ¡no puedo trabajar así!"
-    doc["meds.list"] = "sumatriptán 50 mg, ibuprofeno"
-    return doc
 
 
 def _indication(ind: str, match: str, reasons: list[str], v2: bool) -> dict:

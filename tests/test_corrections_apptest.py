@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from patients import BACK_EN, MIGRAINE_ES
 from test_workspace_apptest import actions, log_in, new_app, open_submission, shown_text
-from test_workspace_data import BACK_EN, MIGRAINE_ES, add_user, minutes_ago, save
+from test_workspace_data import add_user, minutes_ago, save
 
 from clinic.config import load_settings
 from storage import open_store

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from fhir.resources.R4B.bundle import Bundle
 from openpyxl import load_workbook
+from patients import BACK_EN, MIGRAINE_ES
 from pypdf import PdfReader
-from test_workspace_data import BACK_EN, MIGRAINE_ES, save
+from test_workspace_data import save
 
 from clinic.config import Settings
 from export import fhir, jsondoc, pdf, tabular

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from browser import artifacts, launched_chromium, require_chromium, running_app, screenshot, settle
-from pg import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 from clinic.config import ConfigError, Settings, load_settings
 from storage.crypto import format_keys, new_key
@@ -79,7 +78,7 @@ def test_clinic_check_refuses_two_replicas_on_sqlite_and_touches_nothing(tmp_pat
 
 
 @pytest.mark.postgres
-def test_clinic_check_accepts_two_replicas_on_postgresql_with_keys(postgres_url):  # noqa: F811
+def test_clinic_check_accepts_two_replicas_on_postgresql_with_keys(postgres_url):
     done = _clinic_check({"SCREENER_REPLICAS": "2", "SCREENER_DATABASE_URL": postgres_url,
                           "SCREENER_ENCRYPTION_KEYS": KEYS})
     assert done.returncode == 0, done.stderr

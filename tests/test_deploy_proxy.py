@@ -35,16 +35,18 @@ from browser import (
     artifacts,
     free_port,
     launched_chromium,
+    log_in_to_workspace,
     moves_on_by_itself,
+    open_first_row,
     require_chromium,
     screen_items,
     screenshot,
     settle,
+    stop,
     tap_button,
     walk_questions,
 )
-from pg import postgres_server  # noqa: F401  (session fixture)
-from test_kiosk_data import PATIENT_ES
+from patients import PATIENT_ES
 
 from clinic.config import load_settings
 from kiosk import flow
@@ -197,18 +199,8 @@ def _wait_http(url: str, proc: subprocess.Popen | None, log: Path, seconds: floa
     raise RuntimeError(f"{url} not up in {seconds} s: {log.read_text()[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
-def stack(postgres_server, tmp_path_factory):  # noqa: F811
+def stack(postgres_server, tmp_path_factory):
     nginx = _require_nginx()
     require_chromium()
     host, port, user = postgres_server
@@ -245,7 +237,7 @@ def stack(postgres_server, tmp_path_factory):  # noqa: F811
         yield stack
     finally:
         for proc in procs.values():
-            _stop(proc)
+            stop(proc, seconds=15)
         with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -374,14 +366,8 @@ def test_patient_on_one_replica_clinician_reads_it_on_the_other(stack):
         assert made.returncode == 0, made.stderr
         staff = _context(browser, stack, second, seen, viewport={"width": 1366, "height": 900},
                          accept_downloads=True).new_page()
-        staff.goto(stack.base + "/staff")
-        staff.get_by_role("textbox", name="Username").fill(USERNAME)
-        staff.get_by_role("textbox", name="Password").fill(PASSWORD)
-        staff.get_by_role("button", name="Log in").click()
-        staff.get_by_text("1 submission(s)").first.wait_for(timeout=30_000)
-        staff.wait_for_timeout(800)
-        table = staff.locator("[data-testid='stDataFrame']").first.bounding_box()
-        staff.mouse.click(table["x"] + 15, table["y"] + 35 + 17)  # the first row's selection box
+        log_in_to_workspace(staff, stack.base, USERNAME, PASSWORD)
+        open_first_row(staff, "1 submission(s)")
         staff.get_by_text("In the patient's own words").wait_for(timeout=30_000)
         settle(staff)
         screenshot(staff, shots / "proxy-clinician-detail.png")
@@ -407,7 +393,7 @@ def test_the_other_replica_serves_new_sessions_when_one_stops(stack):
     screens = flow.question_screens(bank, new_patient)
     section = next(s.title["es"] for s in bank.sections if s.id == flow.section_of(bank, screens[0]))
     first_step = ui("progress", "es", step=1, total=len(screens), section=section)
-    _stop(stack.procs[first])
+    stop(stack.procs[first], seconds=15)
     seen: list = []
     with launched_chromium() as browser:
         page = _context(browser, stack, first, seen, viewport=TABLET).new_page()  # hashed to the stopped one

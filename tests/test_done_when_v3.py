@@ -13,11 +13,11 @@ import json
 from datetime import date
 
 import pytest
-from documents import spanish_headache
 from lforms import lforms_check, lforms_work  # noqa: F401  (fixtures)
+from patients import BANK, spanish_headache
 from pypdf import PdfReader
 from test_workspace_apptest import goto, log_in, new_app, store  # noqa: F401  (store: fixture)
-from test_workspace_data import BANK, add_user, minutes_ago, save
+from test_workspace_data import add_user, minutes_ago, save
 
 from export import fhir, pdf, tabular
 from export import fhir_questionnaire as fq

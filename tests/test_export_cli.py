@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import patients
 import pytest
-import samples
 from fhir.resources.R4B.bundle import Bundle
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -25,7 +25,7 @@ from storage import NewSubmission, open_store
 ROOT = Path(__file__).resolve().parent.parent
 
 PATIENTS = [  # (name, day of November 2026, extra answers)
-    ("José Núñez Peña", 20, samples.MIGRAINE | {"patient.language": "es"}),
+    ("José Núñez Peña", 20, patients.MIGRAINE | {"patient.language": "es"}),
     ("=HYPERLINK(\"http://x\")", 21, {}),
     ("Ana Thunder", 22, {"rf.thunderclap": "yes"}),
     ("+1 Late", 25, {}),
@@ -38,7 +38,7 @@ def clinic_env(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", key_file=str(tmp_path / "secret.key"))
     store = open_store(settings)
     for name, day, extra in PATIENTS:
-        doc = samples.answers(patient__name=name) | extra
+        doc = patients.answers(patient__name=name) | extra
         when = datetime(2026, 11, day, 10, 0, tzinfo=UTC)
         result = score(doc, when.date()).to_dict()
         store.save_submission(NewSubmission(answers=doc, language=doc["patient.language"],

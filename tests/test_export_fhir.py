@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import patients
 import pytest
 import samples
 from conftest import AS_OF
@@ -226,7 +227,7 @@ UNICODE_NAMES = ["José Núñez Peña", "محمد علي", "Zoë 😀👍🏽", 
 
 @pytest.mark.parametrize("name", UNICODE_NAMES)
 def test_response_round_trips_answers_exactly(bank, name):
-    doc = samples.spanish_migraine() | {"patient.name": name,
+    doc = patients.spanish_migraine() | {"patient.name": name,
                                         "visit.concern": "Línea 1\r\nLínea 2 — «dolor» 🙁\n"}
     sub = samples.scored(doc)
     back = _round_trip(sub, bank)
@@ -237,7 +238,7 @@ def test_response_round_trips_answers_exactly(bank, name):
 
 
 def test_response_keeps_the_scoring_result_retrievable(bank):
-    sub = samples.scored(samples.spanish_migraine())
+    sub = samples.scored(patients.spanish_migraine())
     back = _round_trip(sub, bank)
     assert fhir.result_from_response(back) == sub.result
     risk = back.contained[0]
@@ -264,7 +265,7 @@ def test_response_keeps_the_scoring_result_retrievable(bank):
 
 
 def test_answers_are_typed(bank):
-    sub = samples.scored(samples.spanish_migraine())
+    sub = samples.scored(patients.spanish_migraine())
     data = json.loads(fhir.to_fhir_json(sub, bank))
     by_id = {i["linkId"]: i["answer"] for g in data["item"] for i in g["item"]}
     assert by_id["ha.days"] == [{"valueInteger": 20}]
@@ -276,19 +277,19 @@ def test_answers_are_typed(bank):
 
 @pytest.mark.parametrize("text", ["\u2028", "\u00a0\u00a0", "\u3000", " ", "\n", "a\u00a0b"])
 def test_white_space_texts_fhir_strings_cannot_hold_still_round_trip(bank, text):
-    doc = samples.answers(visit__concern=text, meds__list=text)
+    doc = patients.answers(visit__concern=text, meds__list=text)
     back = _round_trip(samples.submission(doc, None), bank)
     assert fhir.answers_from_response(back, bank) == doc
 
 
 def test_unscored_submission_has_no_contained_result(bank):
-    back = _round_trip(samples.submission(samples.answers(), None), bank)
+    back = _round_trip(samples.submission(patients.answers(), None), bank)
     assert back.contained is None and fhir.result_from_response(back) is None
 
 
 def test_bundle_is_a_collection_with_the_questionnaire_first(bank):
-    subs = [samples.scored(samples.spanish_migraine(), sub_id="a1"),
-            samples.scored(samples.answers(patient__name="@SUM(A1)"), sub_id="b2")]
+    subs = [samples.scored(patients.spanish_migraine(), sub_id="a1"),
+            samples.scored(patients.answers(patient__name="@SUM(A1)"), sub_id="b2")]
     back = Bundle.model_validate_json(fhir.to_fhir_json(subs, bank))
     assert back.type == "collection"
     kinds = [e.resource.get_resource_type() for e in back.entry]
@@ -300,7 +301,7 @@ def test_bundle_is_a_collection_with_the_questionnaire_first(bank):
 
 
 def test_every_code_of_ours_in_a_bundle_is_defined_by_a_code_system_it_declares(bank):
-    sub = samples.scored(samples.spanish_migraine())
+    sub = samples.scored(patients.spanish_migraine())
     data = json.loads(fhir.to_fhir_json([sub], bank))
     declared = {(r["url"], c["code"]): c["display"] for e in data["entry"]
                 if (r := e["resource"])["resourceType"] == "CodeSystem" for c in r["concept"]}
@@ -316,7 +317,7 @@ def test_response_answers_carry_the_questionnaire_codes_and_display_texts(bank, 
     options = {(q["linkId"], o["valueCoding"]["code"]): o["valueCoding"]["display"]
                for q in _questions(q_json) for o in q.get("answerOption", [])}
     texts = {q["linkId"]: q["text"] for q in _questions(q_json)}
-    doc = samples.spanish_migraine()
+    doc = patients.spanish_migraine()
     data = json.loads(fhir.to_fhir_json(samples.scored(doc), bank))
     codings = 0
     for group in data["item"]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import patients
 import pytest
 import samples
 from export_load import submissions
@@ -80,7 +81,7 @@ def test_a_known_mrn_is_the_identifier_and_a_conditional_create_shared_by_its_vi
 @pytest.mark.parametrize(("sex", "gender"), [("female", "female"), ("male", "male"),
                                              ("other", "other"), ("prefer_not", "unknown")])
 def test_sex_answers_map_to_administrative_gender(sex, gender):
-    sub = samples.submission(samples.answers(patient__sex=sex), None)
+    sub = samples.submission(patients.answers(patient__sex=sex), None)
     patient = ft.patient(sub)
     assert patient["gender"] == gender
     assert "RiskAssessment" not in _by_type(ft.transaction(sub, BANK))  # unscored: no assessment
@@ -96,7 +97,7 @@ def test_the_streamed_file_is_the_transaction_dict():
 
 def test_the_npm_fhir_validator_finds_no_error_and_no_warning(fhir_validate):  # noqa: F811
     subs = list(submissions(4))
-    unscored = samples.submission(samples.answers(patient__sex="prefer_not"), None)
+    unscored = samples.submission(patients.answers(patient__sex="prefer_not"), None)
     bundle = ft.transaction([with_mrn(subs[0], "MRN-0042"), with_mrn(subs[1], "MRN-0042"),
                              subs[2], subs[3], unscored], BANK)
     assert fhir_validate(bundle, "transaction") == {"valid": True, "messages": []}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import patients
 import pytest
 import samples
 
@@ -11,7 +12,7 @@ from export.filters import clinic_order, fold, select
 
 
 def _sub(sub_id, name, day, triage, matches=None, language="en", hour=9):
-    doc = samples.answers(patient__name=name, patient__language=language)
+    doc = patients.answers(patient__name=name, patient__language=language)
     result = samples.hand_result(triage, matches or {})
     when = datetime(2026, 11, day, hour, 0, tzinfo=UTC)
     return samples.submission(doc, result, sub_id=sub_id, submitted_at=when)
@@ -22,7 +23,7 @@ SUBS = [
     _sub("b", "Ana López", 21, "urgent", {"low_back_pain": "possible"}),
     _sub("c", "Bob Stone", 22, "review", {"chronic_migraine": "unlikely"}),
     _sub("d", "Jose Nunez", 22, "urgent", {}, "es", hour=23),
-    samples.submission(samples.answers(patient__name="Unscored Person"), None, sub_id="e",
+    samples.submission(patients.answers(patient__name="Unscored Person"), None, sub_id="e",
                        submitted_at=datetime(2026, 11, 23, 8, tzinfo=UTC)),
 ]
 
@@ -67,7 +68,7 @@ def test_bad_filters_name_the_filter_and_what_is_allowed(filters, message):
 
 def test_days_are_utc_days_of_submission():
     late = datetime(2026, 11, 22, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC on the 23rd
-    sub = samples.submission(samples.answers(), None, submitted_at=late)
+    sub = samples.submission(patients.answers(), None, submitted_at=late)
     assert select([sub], since=date(2026, 11, 23), until=date(2026, 11, 23)) == [sub]
 
 

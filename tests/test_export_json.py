@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import patients
 import pytest
 import samples
 from hypothesis import given
@@ -18,7 +19,7 @@ NAMES = ["José Núñez Peña", "محمد علي", "Zoë 😀👍🏽", "=HYPERL
 
 @pytest.mark.parametrize("name", NAMES)
 def test_one_submission_round_trips_exactly(name):
-    doc = samples.spanish_migraine() | {"patient.name": name, "visit.concern": "a\r\nb\n«c» 🙁"}
+    doc = patients.spanish_migraine() | {"patient.name": name, "visit.concern": "a\r\nb\n«c» 🙁"}
     when = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     sub = samples.scored(doc, reviewed_by="dr.ana", reviewed_at=when,
                          comments=(Comment("dr.ana", "Véase — ok", when, 1), Comment("dr.bo", "v2", when, 2)))
@@ -32,12 +33,12 @@ def test_one_submission_round_trips_exactly(name):
 
 def test_a_stored_name_the_kiosk_now_refuses_is_still_exported_exactly():
     name = "\u200fمحمد علي\u200f"  # stored before the kiosk refused format characters
-    sub = samples.submission(samples.spanish_migraine() | {"patient.name": name}, samples.hand_result())
+    sub = samples.submission(patients.spanish_migraine() | {"patient.name": name}, samples.hand_result())
     assert from_json(to_json(sub)) == sub
 
 
 def test_derived_scores_and_per_indication_suggested_and_direction():
-    sub = samples.scored(samples.spanish_migraine())
+    sub = samples.scored(patients.spanish_migraine())
     data = json.loads(to_json(sub))
     assert data["format_version"] == 2
     derived = data["derived"]
@@ -54,7 +55,7 @@ def test_derived_scores_and_per_indication_suggested_and_direction():
         "suggested": False, "evidence_direction": "probably_ineffective"}
 
 def test_a_list_gives_a_json_list_in_order():
-    subs = [samples.scored(samples.answers(patient__name=f"P{n}"), sub_id=f"id{n}") for n in range(3)]
+    subs = [samples.scored(patients.answers(patient__name=f"P{n}"), sub_id=f"id{n}") for n in range(3)]
     data = json.loads(to_json(subs))
     assert [d["id"] for d in data] == ["id0", "id1", "id2"]
     assert from_json(to_json(subs)) == subs
@@ -62,7 +63,7 @@ def test_a_list_gives_a_json_list_in_order():
 
 
 def test_unscored_submission_has_null_result():
-    sub = samples.submission(samples.answers(), None)
+    sub = samples.submission(patients.answers(), None)
     data = json.loads(to_json(sub))
     assert data["result"] is None and data["triage"] is None
     assert from_json(to_json(sub)) == sub
@@ -75,5 +76,5 @@ def test_reading_something_else_names_the_format():
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
 def test_any_text_round_trips(text):
-    sub = samples.submission(samples.answers(patient__name=text, visit__concern=text), None)
+    sub = samples.submission(patients.answers(patient__name=text, visit__concern=text), None)
     assert from_json(to_json(sub)).answers == sub.answers

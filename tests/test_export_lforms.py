@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 import samples
-from documents import document, spanish_headache
+from documents import document
 from lforms import fhir_validate, lforms_check, lforms_work  # noqa: F401  (fixtures)
+from patients import spanish_headache
 
 from export import fhir
 from export import fhir_questionnaire as fq

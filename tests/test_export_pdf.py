@@ -9,12 +9,13 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import patients
 import pytest
 import samples
-from documents import spanish_headache
 from fontTools.agl import UV2AGL
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from patients import spanish_headache
 from pypdf import PdfReader
 
 from export import keynumbers, summary
@@ -37,7 +38,7 @@ def _flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def spanish():
-    return samples.scored(samples.spanish_migraine(), sub_id="es-1")
+    return samples.scored(patients.spanish_migraine(), sub_id="es-1")
 
 
 def test_spanish_summary_has_the_essentials_on_one_page(spanish):
@@ -78,11 +79,11 @@ def test_key_numbers_hold_what_a_prior_authorisation_asks(spanish):
 
 
 def test_preventive_classes_count_classes_not_medicines():
-    sub = samples.scored(samples.spanish_migraine() | {"ha.preventives": ["topiramate", "valproate", "snri",
+    sub = samples.scored(patients.spanish_migraine() | {"ha.preventives": ["topiramate", "valproate", "snri",
                                                                           "tricyclic", "other"]})
     number = {n.label: n for n in keynumbers.key_numbers(sub, BANK)}["Preventive classes"]
     assert number.text == "2" and number.detail.startswith("antiepileptic, antidepressant; tried: ")
-    prior = samples.scored(samples.spanish_migraine() | {
+    prior = samples.scored(patients.spanish_migraine() | {
         "safety.toxin_before": "yes", "safety.toxin_weeks": 14, "toxin.prior_for": ["migraine"],
         "toxin.prior_benefit": "under_30", "toxin.migraine_cycles": 3,
         "toxin.headache_days_change": "not_fewer", "toxin.prior_side_effects": ["none"]})
@@ -98,7 +99,7 @@ def test_urgent_triage_and_every_red_flag_appear(bank):
         {"id": "rf.weight_loss", "level": "review", "answer": "unsure", "items": ["rf.weight_loss"]}],
         safety=[{"id": "safety.toxin_allergy", "level": "contraindication", "text": "Allergic before."}],
         notes=[{"id": "note.medication_overuse", "text": "Acute medicine on 16 days a month."}])
-    text = _flat(_pages(to_pdf(samples.submission(samples.answers(), result), bank))[0])
+    text = _flat(_pages(to_pdf(samples.submission(patients.answers(), result), bank))[0])
     assert "URGENT" in text and "CONTRAINDICATION" in text
     for flag in ("rf.thunderclap", "rf.giant_cell_arteritis", "rf.weight_loss"):
         assert bank.label(flag)[:30] in text
@@ -183,7 +184,7 @@ def test_a_routine_badge_never_stands_alone_beside_a_listed_warning_sign():
     assert "Scored routine, but 1 warning sign(s) listed, 1 answered unsure" in text
     assert text.index("Scored routine, but") < text.index("Red flags")
     assert f"{BANK.retired['rf.positional'].label} (answered unsure)" in text
-    assert "Scored routine, but" not in _text(samples.submission(samples.answers(), samples.hand_result()))
+    assert "Scored routine, but" not in _text(samples.submission(patients.answers(), samples.hand_result()))
 
 
 def test_the_aan_currency_sentence_appears_once(spanish):
@@ -196,7 +197,7 @@ def test_a_safety_line_never_repeats_its_label_as_its_text():
     result = samples.hand_result("routine", safety=[
         {"id": "safety.blood_thinner", "level": "precaution", "text": label},
         {"id": "safety.skin_infection", "level": "contraindication", "text": "Infection where it hurts."}])
-    text = _text(samples.submission(samples.answers(), result))
+    text = _text(samples.submission(patients.answers(), result))
     assert text.count(label) == 1
     assert text.index("CONTRAINDICATION") < text.index("PRECAUTION")  # contraindications first
 
@@ -217,7 +218,7 @@ def test_font_subsetting_logs_no_glyph_of_the_patients_name(caplog):
     assert {"Ntilde", "edieresis", "Thorn", "eth"} <= glyphs
     caplog.set_level(logging.DEBUG)  # the app may run at DEBUG: still nothing at INFO or below
     logging.getLogger("fontTools").setLevel(logging.DEBUG)
-    to_pdf(samples.submission(samples.answers(patient__name=name), samples.hand_result()), BANK)
+    to_pdf(samples.submission(patients.answers(patient__name=name), samples.hand_result()), BANK)
     font_records = [r for r in caplog.records if r.name.startswith("fontTools") and r.levelno <= logging.INFO]
     assert font_records == []
     messages = [r.getMessage() for r in caplog.records]
@@ -225,7 +226,8 @@ def test_font_subsetting_logs_no_glyph_of_the_patients_name(caplog):
 
 
 def test_several_submissions_give_one_page_each(bank, spanish):
-    others = [samples.scored(samples.answers(patient__name=f"Patient {n}"), sub_id=f"p{n}") for n in range(3)]
+    others = [samples.scored(patients.answers(patient__name=f"Patient {n}"), sub_id=f"p{n}")
+              for n in range(3)]
     pages = _pages(to_pdf([spanish, samples.worst_case(bank), *others], bank))
     assert len(pages) == 5
     assert "José Núñez Peña" in pages[0]
@@ -233,14 +235,14 @@ def test_several_submissions_give_one_page_each(bank, spanish):
 
 
 def test_unscored_submission_prints_without_suggestions(bank):
-    text = _flat(_pages(to_pdf(samples.submission(samples.answers(), None), bank))[0])
+    text = _flat(_pages(to_pdf(samples.submission(patients.answers(), None), bank))[0])
     assert "NOT SCORED" in text and "Not scored yet" in text
 
 
 @pytest.mark.parametrize("name", ["**bold** <b>x</b> `code` [link](http://x)", "=HYPERLINK(\"x\")",
                                   "Zoë O’Brien-Ñúñez", "Ana 😀 \u200e(LRM)"])
 def test_patient_text_is_printed_as_plain_text(bank, name):
-    doc = samples.answers(patient__name=name, visit__concern="# not a heading\n<script>x</script>")
+    doc = patients.answers(patient__name=name, visit__concern="# not a heading\n<script>x</script>")
     text = _flat(_pages(to_pdf(samples.submission(doc, samples.hand_result()), bank))[0])
     assert _flat(name) in text
     assert "# not a heading" in text and "<script>x</script>" in text
@@ -250,12 +252,12 @@ def test_right_to_left_names_print_their_letters(bank):
     # fpdf2 lays right-to-left runs out in visual order, so a text extractor reads them reversed;
     # without HarfBuzz the Arabic letters are not joined (docs/exports.md, "Limits").
     name = "\u200fمحمد علي\u200f"
-    text = _pages(to_pdf(samples.submission(samples.answers(patient__name=name), None), bank))[0]
+    text = _pages(to_pdf(samples.submission(patients.answers(patient__name=name), None), bank))[0]
     assert set("محمدعلي") <= set(text)
 
 
 def test_characters_the_font_lacks_print_as_a_replacement_mark(bank):
-    sub = samples.submission(samples.answers(patient__name="李小龍 Lee"), None)
+    sub = samples.submission(patients.answers(patient__name="李小龍 Lee"), None)
     text = _pages(to_pdf(sub, bank))[0]
     assert "\ufffd\ufffd\ufffd Lee" in text
 

@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 
 import pandas as pd
+import patients
 import pytest
 import samples
 from hypothesis import given
@@ -24,10 +25,10 @@ UNICODE = ["José Núñez Peña", "\u200fمحمد علي\u200f", "Zoë 😀👍�
 
 
 def _subs(names: list[str]) -> list:
-    subs = [samples.scored(samples.spanish_migraine(), sub_id="s-es")]
-    subs += [samples.scored(samples.answers(), sub_id="s-en")]
+    subs = [samples.scored(patients.spanish_migraine(), sub_id="s-es")]
+    subs += [samples.scored(patients.answers(), sub_id="s-en")]
     # names a kiosk would refuse (tab/CR) are still neutralised: built without validation
-    subs += [samples.submission(samples.answers(patient__name=n), samples.hand_result(), sub_id=f"s{k}")
+    subs += [samples.submission(patients.answers(patient__name=n), samples.hand_result(), sub_id=f"s{k}")
              for k, n in enumerate(names)]
     return subs
 
@@ -88,7 +89,7 @@ def test_csv_numbers_stay_numbers_and_text_is_quoted(bank):
 
 
 def test_csv_result_columns_come_from_the_result(bank):
-    sub = samples.submission(samples.answers(), samples.hand_result(
+    sub = samples.submission(patients.answers(), samples.hand_result(
         "urgent", red_flags=[{"id": "rf.thunderclap", "level": "urgent", "answer": "yes", "items": []},
                              {"id": "rf.neuro", "level": "urgent", "answer": "unsure", "items": []}],
         safety=[{"id": "safety.blood_thinner", "level": "precaution", "text": "x"}],
@@ -100,7 +101,7 @@ def test_csv_result_columns_come_from_the_result(bank):
 
 
 def test_derived_scores_suggested_and_direction_are_columns(bank):
-    doc = samples.spanish_migraine() | {"ha.preventives": ["topiramate", "valproate", "tricyclic"]}
+    doc = patients.spanish_migraine() | {"ha.preventives": ["topiramate", "valproate", "tricyclic"]}
     sub = samples.scored(doc, sub_id="s-es")
     data = to_csv([sub], bank).decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(data, newline=""), quoting=csv.QUOTE_NONNUMERIC))
@@ -126,7 +127,7 @@ def test_a_v2_result_gets_suggested_and_direction_from_the_fixed_table(bank):
 
 
 def test_flags_are_named_contraindications_first_and_comments_are_included(bank):
-    sub = samples.submission(samples.answers(), samples.hand_result(
+    sub = samples.submission(patients.answers(), samples.hand_result(
         "review", red_flags=[{"id": "rf.thunderclap_3m", "level": "review", "answer": "yes", "items": [],
                               "text": "Thunderclap headache 4 weeks to 3 months ago"},
                              {"id": "rf.weight_loss", "level": "review", "answer": "unsure", "items": []}],
@@ -148,13 +149,13 @@ def test_flags_are_named_contraindications_first_and_comments_are_included(bank)
 
 
 def test_unscored_submission_has_empty_result_cells(bank):
-    sub = samples.submission(samples.answers(), None)
+    sub = samples.submission(patients.answers(), None)
     row = _read_csv(to_csv([sub], bank)).iloc[0]
     assert row.triage == "" and row["match.chronic_migraine"] == "" and row.peg == "6.0"
 
 
 def test_multi_line_text_survives_csv(bank):
-    doc = samples.answers(visit__concern="line one\r\nline two, \"quoted\"\n=not a formula")
+    doc = patients.answers(visit__concern="line one\r\nline two, \"quoted\"\n=not a formula")
     frame = _read_csv(to_csv([samples.submission(doc, None)], bank))
     assert frame["visit.concern"].item() == doc["visit.concern"]
 
@@ -225,7 +226,7 @@ def test_xlsx_read_back_by_pandas_and_legend_sheet(bank):
 
 
 def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
-    sub = samples.submission(samples.answers(patient__name="Ana\x01Bell"), None)
+    sub = samples.submission(patients.answers(patient__name="Ana\x01Bell"), None)
     sheet = _sheet(to_xlsx([sub], bank))
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("patient.name") + 1).value == "Ana\ufffdBell"

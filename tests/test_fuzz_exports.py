@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from patients import BASE_ANSWERS, MIGRAINE
 from pypdf import PdfReader
-from samples import BASE_ANSWERS, MIGRAINE, submission
+from samples import submission
 from strategies import answers_documents
 from test_fuzz_answers import any_hostile_text, hostile_text, spec_accepts_text
 

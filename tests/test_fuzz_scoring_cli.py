@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from samples import BASE_ANSWERS
+from patients import BASE_ANSWERS
 from test_fuzz_answers import any_hostile_text, hostile_value
 
 from questionnaire.bank import load_bank

@@ -14,15 +14,12 @@ from hypothesis import strategies as st
 from clinic.config import Settings
 from storage import Store, StoreError, open_store
 from storage.alerts import TABLET_NAME
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 T0 = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path) -> Store:
-    url = f"sqlite:///{tmp_path / 'alerts.db'}" if request.param == "sqlite" \
-        else request.getfixturevalue("postgres_url")
+@pytest.fixture
+def store(url, tmp_path) -> Store:
     opened = open_store(Settings(database_url=url, key_file=str(tmp_path / "keys" / "secret.key")))
     yield opened
     opened.close()

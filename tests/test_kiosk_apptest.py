@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from patients import HEADACHE_ITEMS, PATIENT_EN, PATIENT_ES
 from streamlit.testing.v1 import AppTest
-from test_kiosk_data import HEADACHE_ITEMS, PATIENT_EN, PATIENT_ES
 
 from clinic.config import load_settings
 from kiosk import flow

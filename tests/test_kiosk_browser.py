@@ -11,19 +11,18 @@ Screenshots of every screen: test-artifacts/kiosk/.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 from browser import (
-    ROOT,
     TABLET,
     artifacts,
     axe_violations,
     block,
+    create_clinician,
     launched_chromium,
     leave_screen,
+    log_in_to_workspace,
     overflow_px,
     running_app,
     screen_items,
@@ -35,7 +34,7 @@ from browser import (
     walk_questions,
 )
 from browser import answer as give
-from test_kiosk_data import PATIENT_EN, PATIENT_ES
+from patients import PATIENT_EN, PATIENT_ES
 
 from kiosk import flow
 from kiosk.renderer import Renderer
@@ -282,15 +281,10 @@ def test_large_text_high_contrast_and_read_aloud(kiosk, browser_):
 
 
 def test_the_call_button_reaches_a_logged_in_clinician(kiosk, browser_):
-    created = subprocess.run([sys.executable, "-m", "clinic", "create-user", STAFF, "--password-stdin"],
-                             input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=kiosk.env,
-                             timeout=120, check=False)
+    created = create_clinician(kiosk.env, STAFF, PASSWORD)
     assert created.returncode == 0, created.stderr
     staff = browser_.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    staff.goto(kiosk.url + "/staff")
-    staff.get_by_role("textbox", name="Username").fill(STAFF)
-    staff.get_by_role("textbox", name="Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Log in").click()
+    log_in_to_workspace(staff, kiosk.url, STAFF, PASSWORD)
     staff.get_by_role("heading", name="Today's list").wait_for(timeout=30_000)
     patient = open_kiosk(browser_, kiosk, TABLET, query="/?tablet=Sala-2")
     tap_button(patient, "Español")

@@ -8,7 +8,7 @@ import pytest
 from conftest import AS_OF
 from hypothesis import given
 from hypothesis import strategies as st
-from test_kiosk_data import HEADACHE_ITEMS, PATIENT_EN
+from patients import HEADACHE_ITEMS, PATIENT_EN
 
 from drawing import bodymap
 from kiosk import flow, idle

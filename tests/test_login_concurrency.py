@@ -21,17 +21,9 @@ import pytest
 from clinic import accounts
 from clinic.config import Settings
 from storage import open_store
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 ATTEMPTS, REPLICAS = 20, 4
 GOOD = "a long enough passphrase"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'screener.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

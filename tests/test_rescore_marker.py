@@ -12,7 +12,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from browser import artifacts, chromium, screenshot, streamlit_app  # noqa: F401 (fixtures)
+from browser import artifacts, chromium, list_widths, log_in_to_workspace, screenshot, streamlit_app  # noqa: F401 (fixtures)
 from pypdf import PdfReader
 from sqlalchemy import insert, text
 from test_scoring_rescore import V2_RESULT
@@ -34,7 +34,6 @@ from storage.crypto import KeyRing, format_keys, new_key
 from storage.engine import make_engine
 from storage.migrations import RESCORE, migrate, schema_version
 from storage.schema import submissions
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 from workspace.ui import md
 
 V2_RULES = "2026.11.24.1"
@@ -42,13 +41,6 @@ ORIGINAL = {"triage": "routine", "indications": [], "red_flags": [], "safety": [
             "rules_version": "r-original"}
 LATER = {**ORIGINAL, "triage": "review", "rules_version": "r-later"}
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'screener.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 def _open(url: str, tmp_path, key):
@@ -181,8 +173,9 @@ def test_the_list_and_the_detail_mark_a_rescore_and_not_an_original(store):  # n
 @pytest.mark.slow
 def test_the_rescore_mark_still_fits_the_list_on_a_tablet(streamlit_app, chromium):  # noqa: F811
     """The longest triage text, "Routine · CI ·R", in headless chromium at 820 px: no sideways scroll."""
-    from test_workspace_browser import PASSWORD, USERNAME, _log_in, _settings
-    from test_workspace_data import BACK_EN, save
+    from patients import BACK_EN
+    from test_workspace_browser import PASSWORD, USERNAME, _settings
+    from test_workspace_data import save
 
     db = open_store(_settings(streamlit_app.env))
     try:
@@ -195,11 +188,10 @@ def test_the_rescore_mark_still_fits_the_list_on_a_tablet(streamlit_app, chromiu
     finally:
         db.close()
     page = chromium.new_page(viewport={"width": 820, "height": 1180})
-    _log_in(page, streamlit_app)
+    log_in_to_workspace(page, streamlit_app.url, USERNAME, PASSWORD)
     page.get_by_text("Carmen Contraindicada 0").first.wait_for(timeout=30_000, state="attached")
     page.get_by_text("Routine · CI ·R").first.wait_for(timeout=10_000, state="attached")
     page.wait_for_timeout(1500)
     screenshot(page, artifacts("rescore-list") / "01-tablet-list-rescored.png")
-    grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
-    widths = grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    widths = list_widths(page)
     assert widths[0] <= widths[1], f"the list scrolls sideways at 820 px: {widths}"

@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
+from browser import (  # noqa: F401 (fixtures)
+    artifacts,
+    chromium,
+    log_in_to_workspace,
+    open_first_row,
+    screenshot,
+    settle,
+    streamlit_app,
+)
 from test_corrections_apptest import BASELINE, TREATED
 from test_workspace_data import PASSWORD, add_user, minutes_ago, save
 
@@ -37,14 +45,8 @@ def test_linking_todays_visit_to_last_months_and_reading_the_change(streamlit_ap
     finally:
         store.close()
     page = chromium.new_page(viewport={"width": 820, "height": 1180})
-    page.goto(streamlit_app.url + "/staff")
-    page.get_by_role("textbox", name="Username").fill("dr.lee")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_text("1 submission(s)").wait_for(timeout=30_000)
-    page.wait_for_timeout(800)
-    table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-    page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)  # the first row's selection box
+    log_in_to_workspace(page, streamlit_app.url, "dr.lee", PASSWORD)
+    open_first_row(page, "1 submission(s)")
     page.get_by_text("Returning patient").wait_for(timeout=30_000)
     page.get_by_text("Suggested link: 1 earlier visit(s)").scroll_into_view_if_needed()
     _shot(page, "01-suggested-link")
@@ -80,14 +82,8 @@ def test_voiding_a_submission_and_undoing_reviewed(streamlit_app, chromium):  # 
     finally:
         store.close()
     page = chromium.new_page(viewport={"width": 820, "height": 1180})
-    page.goto(streamlit_app.url + "/staff")
-    page.get_by_role("textbox", name="Username").fill("dr.lee")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_text("1 submission(s) · 0 urgent · 0 not reviewed yet").wait_for(timeout=30_000)
-    page.wait_for_timeout(800)
-    table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-    page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)
+    log_in_to_workspace(page, streamlit_app.url, "dr.lee", PASSWORD)
+    open_first_row(page, "1 submission(s) · 0 urgent · 0 not reviewed yet")
     page.get_by_role("button", name="Undo reviewed").click()
     page.get_by_role("button", name="Mark reviewed").wait_for(timeout=30_000)
     settle(page)

@@ -22,6 +22,11 @@ from scoring_cases import (
 
 S, P, U = "strong", "possible", "unlikely"
 
+
+def cases(table: list[tuple], names: tuple[str, ...] = ("change", "expected")):
+    """Parametrize with a table of (case name, *values) rows, each test named by its case."""
+    return pytest.mark.parametrize(names, [c[1:] for c in table], ids=[c[0] for c in table])
+
 CHRONIC_MIGRAINE = [
     ("all criteria at their thresholds", {}, S),
     ("14 headache days", {"ha.days": 14}, U),
@@ -70,8 +75,7 @@ CHRONIC_MIGRAINE = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CHRONIC_MIGRAINE],
-                         ids=[c[0] for c in CHRONIC_MIGRAINE])
+@cases(CHRONIC_MIGRAINE)
 def test_chronic_migraine(change, expected):
     assert match("chronic_migraine", CM_STRONG, change) == expected
 
@@ -122,8 +126,7 @@ TENSION_TYPE = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in TENSION_TYPE],
-                         ids=[c[0] for c in TENSION_TYPE])
+@cases(TENSION_TYPE)
 def test_tension_type_headache(change, expected):
     assert match("tension_type_headache", TTH_STRONG, change) == expected
 
@@ -158,8 +161,7 @@ CERVICAL_DYSTONIA = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CERVICAL_DYSTONIA],
-                         ids=[c[0] for c in CERVICAL_DYSTONIA])
+@cases(CERVICAL_DYSTONIA)
 def test_cervical_dystonia(change, expected):
     assert match("cervical_dystonia", CD_STRONG, change) == expected
 
@@ -191,14 +193,9 @@ LOW_BACK = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in LOW_BACK], ids=[c[0] for c in LOW_BACK])
+@cases(LOW_BACK)
 def test_low_back_pain(change, expected):
     assert match("low_back_pain", LBP_STRONG, change) == expected
-
-
-@pytest.mark.parametrize("answer", ["no", "unsure"])
-def test_low_back_pain_needs_back_pain_yes(answer):
-    assert match("low_back_pain", {"back.pain": answer}) == U
 
 
 MYOFASCIAL = [
@@ -219,14 +216,16 @@ MYOFASCIAL = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in MYOFASCIAL], ids=[c[0] for c in MYOFASCIAL])
+@cases(MYOFASCIAL)
 def test_myofascial_pain(change, expected):
     assert match("myofascial_pain", MF_STRONG, change) == expected
 
 
 @pytest.mark.parametrize("answer", ["no", "unsure"])
-def test_myofascial_needs_knots_yes(answer):
-    assert match("myofascial_pain", {"mf.knots": answer}) == U
+@pytest.mark.parametrize(("indication", "gate"), [("low_back_pain", "back.pain"),
+                                                  ("myofascial_pain", "mf.knots")])
+def test_low_back_and_myofascial_pain_need_their_gate_yes(indication, gate, answer):
+    assert match(indication, {gate: answer}) == U
 
 
 def test_all_five_listed_strongest_first_ties_in_fixed_order():
@@ -260,7 +259,7 @@ LIST_ORDER = [
 ]
 
 
-@pytest.mark.parametrize(("parts", "expected"), [c[1:] for c in LIST_ORDER], ids=[c[0] for c in LIST_ORDER])
+@cases(LIST_ORDER, ("parts", "expected"))
 def test_list_order_groups_suggested_first(parts, expected):
     result = run(*parts)
     assert [(i.id, i.match.value, i.suggested) for i in result.indications] == expected

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from patients import PATIENT_EN
 from streamlit.testing.v1 import AppTest
 from test_kiosk_apptest import APP, visit, walk_to_review
-from test_kiosk_data import PATIENT_EN
 from test_security_logging import debug_logging  # noqa: F401 - fixture
 
 from clinic.config import Settings

@@ -9,9 +9,9 @@ labels) may carry any of it.
 from __future__ import annotations
 
 import pytest
+from patients import PATIENT_EN
 from streamlit.testing.v1 import AppTest
 from test_kiosk_apptest import APP, visit, walk_to_review
-from test_kiosk_data import PATIENT_EN
 
 HOSTILE_NAME = "**bold** [x](http://evil.example) <img src=x onerror=alert(1)>"
 HOSTILE_CONCERN = "![pic](http://evil.example/p.png) <script>alert(2)</script>\n# big\n=HYPERLINK(\"x\")"

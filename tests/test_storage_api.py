@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from clinic.config import Settings
 from storage import NewSubmission, Store, StoreError, open_store
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 RESULT = {"triage": "review", "indications": [], "red_flags": [], "safety": [], "notes": [], "peg": 6.3,
@@ -28,12 +27,8 @@ def new(at=T0, result=None, **kw) -> NewSubmission:
                          submitted_at=at, result=result, rules_version=result and "rules-1")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request, tmp_path) -> Settings:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'screener.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+@pytest.fixture
+def settings(url, tmp_path) -> Settings:
     return Settings(database_url=url, key_file=str(tmp_path / "keys" / "secret.key"))
 
 

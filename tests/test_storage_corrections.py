@@ -16,17 +16,9 @@ from storage.engine import make_engine
 from storage.migrations import CORRECTIONS, migrate
 from storage.opening import rotate
 from storage.schema import audit_events, record_numbers, reviews, voids
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 DAY = datetime(2026, 11, 24, 9, tzinfo=UTC)
 ANA = {"patient.name": "Ana Núñez", "patient.birth_date": "1980-02-03", "ha.days": 20}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'screener.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from sqlalchemy import event
 from clinic.config import Settings
 from storage import NewSubmission, StorageFull, StoreError, open_store
 from storage.restore import restore_file
-from tests.pg import postgres_full_disk_url, postgres_server, postgres_url  # noqa: F401 - fixtures
 
 FORK = multiprocessing.get_context("fork")
 WRITERS, EACH = 20, 10
@@ -54,12 +53,9 @@ def _writer(settings: Settings, number: int, start, out) -> None:
     out.put((number, ids))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_settings(request, tmp_path) -> Settings:
-    if request.param == "sqlite":
-        return sqlite_settings(tmp_path)
-    return Settings(database_url=request.getfixturevalue("postgres_url"),
-                    key_file=str(tmp_path / "keys" / "secret.key"))
+@pytest.fixture
+def fresh_settings(url, tmp_path) -> Settings:
+    return Settings(database_url=url, key_file=str(tmp_path / "keys" / "secret.key"))
 
 
 @pytest.mark.slow
@@ -137,12 +133,18 @@ def fill(store, confirmed: list[str], size: int = 8000, limit: int = 1000) -> No
         confirmed.append(store.save_submission(submission(f"P{i}", big if i % 2 == 0 else "", result)))
 
 
-def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
+def store_with_room_for(tmp_path, pages: int, first: str):
+    """A SQLite store holding one submission (``first``), allowed ``pages`` pages more than it has."""
     store = open_store(sqlite_settings(tmp_path))
-    store.save_submission(submission("Before"))
+    store.save_submission(submission(first))
     with sqlite3.connect(tmp_path / "screener.db") as conn:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    limit_pages(store, pages + 40)
+        used = conn.execute("PRAGMA page_count").fetchone()[0]
+    limit_pages(store, used + pages)
+    return store
+
+
+def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
+    store = store_with_room_for(tmp_path, 40, "Before")
     confirmed: list[str] = []
     with pytest.raises(StorageFull, match="full; nothing was saved"):
         fill(store, confirmed)
@@ -158,11 +160,7 @@ def test_a_full_database_raises_storage_full_and_writes_nothing_half(tmp_path):
 
 
 def test_health_warns_before_the_database_is_full(tmp_path):
-    store = open_store(sqlite_settings(tmp_path))
-    store.save_submission(submission("One"))
-    with sqlite3.connect(tmp_path / "screener.db") as conn:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    limit_pages(store, pages + 1)
+    store = store_with_room_for(tmp_path, 1, "One")
     assert any("nearly full" in p for p in store.health())
     store.close()
 
@@ -262,7 +260,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, content):
 
 
 @pytest.mark.postgres
-def test_backup_on_postgres_says_to_use_pg_dump(postgres_url, tmp_path):  # noqa: F811
+def test_backup_on_postgres_says_to_use_pg_dump(postgres_url, tmp_path):
     store = open_store(Settings(database_url=postgres_url, key_file=str(tmp_path / "k")))
     with pytest.raises(StoreError, match="pg_dump"):
         store.backup(tmp_path / "b.db")
@@ -357,7 +355,7 @@ def test_a_really_full_disk_raises_storage_full_and_recovers_when_space_is_freed
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_a_full_postgres_disk_raises_storage_full_and_recovers(postgres_full_disk_url, tmp_path):  # noqa: F811
+def test_a_full_postgres_disk_raises_storage_full_and_recovers(postgres_full_disk_url, tmp_path):
     url, folder = postgres_full_disk_url
     store = open_store(Settings(database_url=url, key_file=str(tmp_path / "keys" / "secret.key")))
     (folder / "other-files").write_bytes(os.urandom(1_000_000))

@@ -19,7 +19,6 @@ from clinic.config import Settings
 from storage import NewSubmission, StoreError, open_store
 from storage.listing import result_columns, suggested_ids
 from storage.schema import results, submissions
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 from vocabulary import FIXED_DIRECTION as DIRECTION
 
 DAY = datetime(2026, 11, 24, tzinfo=UTC)
@@ -110,13 +109,8 @@ PATIENTS = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    url = (
-        f"sqlite:///{tmp_path / 'list.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
+@pytest.fixture
+def store(url, tmp_path):
     opened = open_store(Settings(database_url=url, key_file=str(tmp_path / "key")))
     yield opened
     opened.close()

@@ -15,14 +15,6 @@ from storage.engine import make_engine
 from storage.migrations import LATEST, MIGRATIONS, migrate, schema_version
 from storage.rows import seal_answers, ts
 from storage.schema import metadata
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'screener.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 def test_versions_are_numbered_in_order_without_gaps():
@@ -87,8 +79,9 @@ def test_a_database_from_a_newer_app_is_refused(url):
 def _v4_database(url: str, key) -> dict[str, str]:
     """A database built at migration 4 with rows inserted through that era's schema: clear
     results from the real scoring (stored before `suggested` existed) and a hand-made v2 one."""
+    from patients import BACK_EN, MIGRAINE_ES
+
     from scoring import score
-    from tests.test_workspace_data import BACK_EN, MIGRAINE_ES
 
     ring = KeyRing([key], "test")
     engine = make_engine(url)

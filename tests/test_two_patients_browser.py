@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from browser import TABLET, artifacts, launched_chromium, running_app, screenshot, settle, stored, tap_button
 from browser import walk_questions as walk
-from test_kiosk_data import PATIENT_EN, PATIENT_ES
+from patients import PATIENT_EN, PATIENT_ES
 
 from kiosk import flow
 from kiosk.ui_text import load_ui_text

@@ -10,19 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from patients import BACK_EN, BANK, HOSTILE_TEXT, MIGRAINE_ES, URGENT_EN
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
-from test_workspace_data import (
-    BACK_EN,
-    BANK,
-    HOSTILE_TEXT,
-    MIGRAINE_ES,
-    PASSWORD,
-    URGENT_EN,
-    add_user,
-    minutes_ago,
-    save,
-)
+from test_workspace_data import PASSWORD, add_user, minutes_ago, save
 
 from clinic.config import load_settings
 from storage import open_store
@@ -442,7 +433,7 @@ def test_a_stored_v2_result_is_shown_as_scored_its_warning_sign_never_contradict
 def test_contraindications_come_first_and_flags_show_their_text(store):
     from datetime import date
 
-    from documents import spanish_headache
+    from patients import spanish_headache
     add_user(store, "alice")
     doc = spanish_headache(BANK, date.today(), rf__pattern_change="unsure", safety__blood_thinner="yes",
                            safety__skin_infection="yes")

@@ -6,13 +6,21 @@ the FHIR bundle, each opened by its own reader. Screenshots go to test-artifacts
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from browser import artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
-from test_workspace_data import BACK_EN, MIGRAINE_ES, URGENT_EN, minutes_ago, save
+from browser import (  # noqa: F401 (fixtures)
+    artifacts,
+    chromium,
+    create_clinician,
+    list_widths,
+    log_in_to_workspace,
+    screenshot,
+    settle,
+    streamlit_app,
+)
+from patients import BACK_EN, MIGRAINE_ES, URGENT_EN
+from test_workspace_data import minutes_ago, save
 
 from clinic.config import Settings
 from storage import open_store
@@ -42,9 +50,7 @@ def _shot(page, name: str) -> None:
 def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa: F811
     artifacts("workspace")  # start with no old screenshots
     env = streamlit_app.env
-    created = subprocess.run([sys.executable, "-m", "clinic", "create-user", USERNAME, "--password-stdin"],
-                             input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env,
-                             timeout=120, check=False)
+    created = create_clinician(env, USERNAME, PASSWORD)
     assert created.returncode == 0, created.stderr
     store = open_store(_settings(env))
     try:
@@ -140,21 +146,12 @@ def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa
     assert (USERNAME, "view_submission", maria) in events and (USERNAME, "logoff", "button") in events
 
 
-def _log_in(page, app) -> None:
-    page.goto(app.url + "/staff")
-    page.get_by_role("textbox", name="Username").fill(USERNAME)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_the_list_is_live_and_fits_a_tablet(streamlit_app, chromium):  # noqa: F811
     """Logged in on a tablet-size screen: every column of the list is visible without scrolling
     sideways; a submission saved by another process appears without a reload, and an urgent one
     is announced."""
     env = streamlit_app.env
-    created = subprocess.run([sys.executable, "-m", "clinic", "create-user", USERNAME, "--password-stdin"],
-                             input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env,
-                             timeout=120, check=False)
+    created = create_clinician(env, USERNAME, PASSWORD)
     assert created.returncode == 0, created.stderr
     store = open_store(_settings(env))
     try:
@@ -165,13 +162,12 @@ def test_the_list_is_live_and_fits_a_tablet(streamlit_app, chromium):  # noqa: F
     finally:
         store.close()
     page = chromium.new_page(viewport={"width": 820, "height": 1180})
-    _log_in(page, streamlit_app)
+    log_in_to_workspace(page, streamlit_app.url, USERNAME, PASSWORD)
     page.get_by_text("3 submission(s) · 0 urgent · 3 not reviewed yet").wait_for(timeout=30_000)
     page.get_by_text("Carmen Contraindicada").first.wait_for(timeout=10_000, state="attached")
     page.wait_for_timeout(1500)
     screenshot(page, artifacts("workspace-list") / "01-tablet-list.png")
-    grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
-    widths = grid.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    widths = list_widths(page)
     assert widths[0] <= widths[1], f"the list scrolls sideways at 820 px: {widths}"
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 

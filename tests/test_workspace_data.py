@@ -1,5 +1,6 @@
-"""Patients for the workspace tests, stored through the real store and scored by the real scoring;
-and the pure parts of the workspace (list order and rows, clinician wording, trend data)."""
+"""The workspace tests' helpers: the named patients (tests/patients.py) stored through the real
+store and scored by the real scoring; and the pure parts of the workspace (list order and rows,
+clinician wording, trend data)."""
 
 from __future__ import annotations
 
@@ -8,55 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as hyp
+from patients import BACK_EN, BANK, HOSTILE_TEXT, MIGRAINE_ES, URGENT_EN, spanish_migraine
 
 from clinic.accounts import hash_password
 from questionnaire.answers import age_on
-from questionnaire.bank import load_bank
 from scoring import score
 from storage import NewSubmission, open_store
 from storage.records import Submission
 from workspace import trends, views
 
-BANK = load_bank()
-HOSTILE_TEXT = "**bold** [link](http://x) <b>x</b>"
 PASSWORD = "correct horse battery"
-
-NO_FLAGS = {k: "no" for k in (
-    "rf.airway_now", "rf.thunderclap", "rf.fever_stiff_neck", "rf.neuro", "rf.cancer_immuno",
-    "rf.weight_loss", "safety.neuromuscular", "safety.toxin_allergy", "safety.milk_allergy",
-    "safety.toxin_before", "safety.blood_thinner", "safety.swallow_breath", "safety.skin_infection",
-    "safety.antibiotic_injections")}
-HEADACHE_NO_FLAGS = {k: "no" for k in (
-    "rf.new_after_50", "rf.pattern_change", "rf.positional", "rf.head_injury", "rf.jaw_scalp")}
-
-# Spanish-speaking, chronic migraine strong; typed text that looks like Markdown and HTML.
-MIGRAINE_ES = {
-    "patient.name": "María José Peña", "patient.birth_date": "1980-03-14", "patient.sex": "female",
-    "patient.language": "es", "visit.main_problem": "headache", "visit.concern": HOSTILE_TEXT,
-    "meds.list": "ibuprofeno 400 mg\nsumatriptán", "pain.regions": ["head", "neck"],
-    "peg.pain": 7, "peg.enjoyment": 6, "peg.activity": 8,
-    "neck.pulls": "no", "neck.tremor": "no", "neck.pain": 4,
-    "ha.any": "yes", "ha.days": 20, "ha.months": 12, "ha.duration": "4h_to_1d", "ha.one_side": "yes",
-    "ha.throbbing": "yes", "ha.pressing": "no", "ha.severity": "severe", "ha.worse_activity": "yes",
-    "ha.nausea": "yes", "ha.light": "yes", "ha.sound": "yes", "ha.aura": "no", "ha.migraine_days": 12,
-    "ha.disabled": "yes", "ha.med_days": 8, "ha.med_types": ["simple", "triptan"],
-    "ha.preventives": ["beta_blocker"], "back.pain": "no", "mf.knots": "no", "mf.widespread": "no",
-    "safety.pregnant": "no", **NO_FLAGS, **HEADACHE_NO_FLAGS,
-}
-# English, low back pain strong (off-label), routine.
-BACK_EN = {
-    "patient.name": "Tom Baker", "patient.birth_date": "1970-06-01", "patient.sex": "male",
-    "patient.language": "en", "visit.main_problem": "back", "pain.regions": ["lower_back"],
-    "peg.pain": 5, "peg.enjoyment": 5, "peg.activity": 6, "neck.pulls": "no", "neck.tremor": "no",
-    "neck.pain": 1, "ha.any": "no", "back.pain": "yes", "back.months": 24, "back.spasms": "yes",
-    "back.spasm_days": 4, "back.below_knee": "no", "back.tried": ["physio", "nsaid"],
-    "rf.saddle": "no", "rf.bladder_bowel": "no", "rf.leg_weakness": "no", "rf.back_fever": "no",
-    "rf.infection_risk": "no", "rf.trauma": "no", "mf.knots": "no", "mf.widespread": "no",
-    "safety.pregnant": "not_applicable", **NO_FLAGS,
-}
-# English, a thunderclap headache: urgent.
-URGENT_EN = {**BACK_EN, "patient.name": "Ann Urgent", "patient.birth_date": "1990-01-01",
-             "rf.thunderclap": "yes"}
 
 
 def save(store, answers: dict, when: datetime) -> str:
@@ -234,8 +196,8 @@ def test_the_list_suggests_only_what_the_contract_suggests():
 
 
 def test_retired_v2_answers_are_shown_with_their_labels():
-    rows = {r["Item"]: r for r in views.answer_rows(BANK, MIGRAINE_ES | {"rf.cancer_immuno": "yes"},
-                                                    date(2026, 11, 24))}
+    stored_v2 = MIGRAINE_ES | {retired: "no" for retired in BANK.retired} | {"rf.cancer_immuno": "yes"}
+    rows = {r["Item"]: r for r in views.answer_rows(BANK, stored_v2, date(2026, 11, 24))}
     for retired in ("rf.cancer_immuno", "rf.positional", "rf.jaw_scalp", "rf.new_after_50"):
         assert rows[retired]["Question"] == BANK.retired[retired].label != retired
         assert rows[retired]["Section"] == views.RETIRED_SECTION
@@ -247,7 +209,7 @@ def test_retired_v2_answers_are_shown_with_their_labels():
 
 def test_trends_follow_phq2_and_gad2_as_scored():
     import samples
-    doc = samples.spanish_migraine()
+    doc = spanish_migraine()
     visits = [samples.scored(doc | {"mood.interest": 3, "mood.down": 3}, sub_id="a",
                              submitted_at=datetime(2026, 10, 1, tzinfo=UTC)),
               samples.scored(doc | {"mood.interest": 1, "mood.down": 0}, sub_id="b")]

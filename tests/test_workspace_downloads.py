@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +12,9 @@ import pandas as pd
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from patients import BACK_EN, MIGRAINE_ES
 from pypdf import PdfReader
-from test_workspace_data import BACK_EN, MIGRAINE_ES, minutes_ago, save, store  # noqa: F401
+from test_workspace_data import minutes_ago, save, store  # noqa: F401
 
 from workspace import downloads
 
@@ -100,7 +99,15 @@ def _gone_within(context, url: str, file_text: str, seconds: float) -> bool:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
-    from browser import launched_chromium, require_chromium, running_app, settle
+    from browser import (
+        create_clinician,
+        launched_chromium,
+        log_in_to_workspace,
+        open_first_row,
+        require_chromium,
+        running_app,
+        settle,
+    )
 
     from clinic.config import Settings
     from storage import open_store
@@ -108,9 +115,7 @@ def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
     require_chromium()
     with running_app(tmp_path) as app, launched_chromium() as browser:
         env = app.env
-        made = subprocess.run([sys.executable, "-m", "clinic", "create-user", USERNAME, "--password-stdin"],
-                              input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=120,
-                              cwd=Path(__file__).resolve().parent.parent, check=False)
+        made = create_clinician(env, USERNAME, PASSWORD)
         assert made.returncode == 0, made.stderr
         settings = Settings(database_url=env["SCREENER_DATABASE_URL"], key_file=env["SCREENER_KEY_FILE"])
         db = open_store(settings)
@@ -122,14 +127,8 @@ def test_a_download_reaches_only_the_session_and_then_is_gone(tmp_path):
         served: list[tuple[str, str]] = []  # (url, Content-Disposition) of every /media/ answer
         page.on("response", lambda r: "/media/" in r.url.replace("/static/media/", "")
                 and served.append((r.url, r.headers.get("content-disposition", ""))))
-        page.goto(app.url + "/staff")
-        page.get_by_role("textbox", name="Username").fill(USERNAME)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.get_by_text("1 submission(s)").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(800)
-        table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-        page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)  # the first row's selection box
+        log_in_to_workspace(page, app.url, USERNAME, PASSWORD)
+        open_first_row(page, "1 submission(s)")
         page.get_by_text("In the patient's own words").wait_for(timeout=30_000)
         settle(page)
 

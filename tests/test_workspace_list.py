@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from patients import BANK
 from test_workspace_apptest import log_in, new_app, open_submission, store  # noqa: F401 (fixture)
-from test_workspace_data import BANK, add_user, minutes_ago
+from test_workspace_data import add_user, minutes_ago
 
 from questionnaire.answers import age_on
 from storage import NewSubmission
