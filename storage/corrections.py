@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from storage import rows
 from storage.crypto import Key, KeyRing
 from storage.errors import StoreError
-from storage.records import Submission, Void
 from storage.schema import record_numbers, reviews, submissions, voids
+from vocabulary import Submission, Void
 
 MRN_PATTERN = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,18}[A-Z0-9])?")
 MRN_RULE = "medical record number (MRN): 1 to 20 letters, digits or hyphens (not first or last)"

@@ -179,7 +179,7 @@ def _rotate_results(store: Store, counts: dict[str, int], on_batch) -> None:
             return
         with store.engine.begin() as conn:
             for r in batch:
-                sealed = rows.seal_result(ring, r.submission_id, r.scored_at, rows.open_result(ring, r))
+                sealed = rows.seal_result(ring, r.submission_id, r.scored_at, rows.open_result_json(ring, r))
                 conn.execute(update(results).where(results.c.id == r.id).values(key_id=current.id,
                                                                                  result_enc=sealed))
         counts["results"] += len(batch)
