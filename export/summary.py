@@ -27,6 +27,7 @@ from vocabulary import (  # noqa: F401 - named here too: the exporters read them
     PATTERN_MATCHES,
     TRIAGE_LEVELS,
     IndicationResult,
+    ListRow,
     Match,
     RedFlag,
     SafetyFlag,
@@ -142,13 +143,14 @@ def routine_caveat(result: ScreeningResult | None) -> str | None:
 
 # -- numbers --------------------------------------------------------------------------------------
 
-def age(sub: Submission) -> int | None:
-    """Whole years from the birth date to the day of submission; None when unknown."""
+def age(record: Submission | ListRow) -> int | None:
+    """Whole years from the birth date to the day of submission (of a submission or a list row);
+    None when unknown."""
     try:
-        born = date.fromisoformat(sub.birth_date)
+        born = date.fromisoformat(record.birth_date)
     except ValueError:
         return None
-    return age_on(born, sub.submitted_at.date())
+    return age_on(born, record.submitted_at.date())
 
 
 def _scored_or_derived(sub: Submission, key: str):

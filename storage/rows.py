@@ -64,6 +64,17 @@ def check_text(value: object, what: str) -> None:
                          "which cannot be stored; retype it")
 
 
+def check_staff_text(text: object, what: str, limit: int, username: str, why: str = "") -> None:
+    """A text staff wrote (a comment, a void reason) and its author, refused naming the field:
+    empty (``why`` says what to write), longer than ``limit`` characters, or not storable."""
+    if not isinstance(text, str) or not text.strip():
+        raise StoreError(f"{what}: must not be empty{why}")
+    if len(text) > limit:
+        raise StoreError(f"{what}: at most {limit} characters (got {len(text)})")
+    check_text(text, what)
+    check_text(username, "username")
+
+
 def check_document(doc: object, what: str) -> None:
     """``check_text`` on every key and text inside a JSON-like value; names the first bad item."""
     if isinstance(doc, dict):

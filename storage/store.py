@@ -205,12 +205,7 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
 
     def add_comment(self, id: str, username: str, text: str) -> Comment:
         """Add a comment as the next version; earlier versions stay as they were."""
-        if not isinstance(text, str) or not text.strip():
-            raise StoreError("comment text must not be empty")
-        if len(text) > MAX_COMMENT:
-            raise StoreError(f"comment text must be at most {MAX_COMMENT} characters")
-        rows.check_text(text, "comment text")
-        rows.check_text(username, "username")
+        rows.check_staff_text(text, "comment text", MAX_COMMENT, username)
         written = rows.now()
         for _ in range(5):
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from questionnaire.answers import age_on
+from export.summary import age  # a list row's age, as every export says it
 from questionnaire.bank import Bank
 from vocabulary import ListRow, RedFlag, SafetyFlag, Triage
 
@@ -113,14 +113,6 @@ def suggestion_text(row: ListRow) -> str:
     if row.triage is None:
         return ""
     return "; ".join(SHORT_INDICATION.get(i, i) for i in row.suggested) or "—"
-
-
-def age(row: ListRow) -> int | None:
-    try:
-        born = date.fromisoformat(row.birth_date)
-    except ValueError:
-        return None
-    return age_on(born, row.submitted_at.date())
 
 
 def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date: bool = False) -> list[dict]:
