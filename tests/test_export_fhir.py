@@ -265,7 +265,7 @@ def test_response_keeps_the_scoring_result_retrievable(bank):
 
 
 def test_a_rescored_result_carries_the_rescore_extension_and_reads_back_marked(bank):
-    original = samples.scored(samples.spanish_migraine())
+    original = samples.scored(samples.answers(patient__name="Rosa Rescored"))
     rescored = replace(original, result=replace(original.result, rescore=True))
     def marker(sub):
         risk = _round_trip(sub, bank).contained[0]

@@ -55,7 +55,7 @@ def test_derived_scores_and_per_indication_suggested_and_direction():
         "suggested": False, "evidence_direction": "probably_ineffective"}
 
 def test_a_rescored_result_says_so_beside_the_result_and_reads_back_marked():
-    original = samples.scored(samples.spanish_migraine())
+    original = samples.scored(samples.answers(patient__name="Rosa Rescored"))
     rescored = replace(original, result=replace(original.result, rescore=True))
     data, plain = json.loads(to_json(rescored)), json.loads(to_json(original))
     assert (data["rescore"], plain["rescore"]) == (True, False)
