@@ -21,7 +21,9 @@ class NewSubmission:
     language: str  # "en" or "es"
     questionnaire_version: str
     submitted_at: datetime  # timezone-aware, UTC
-    result: ScreeningResult | None = None  # None when it could not be scored yet
+    # None when it could not be scored yet. The store seals ``result.to_dict()``; it also takes the
+    # result's JSON object as an older version stored it (storage/rows.py ``result_document``).
+    result: ScreeningResult | None = None
     rules_version: str | None = None
 
 
