@@ -447,7 +447,7 @@ def test_contraindications_come_first_and_flags_show_their_text(store):
     doc = spanish_headache(BANK, date.today(), rf__pattern_change="unsure", safety__blood_thinner="yes",
                            safety__skin_infection="yes")
     sid = save(store, doc, minutes_ago(2))
-    result = store.get_submission(sid).result
+    result = store.get_submission(sid).result.to_dict()
     at = open_detail(log_in(new_app(), "alice"), sid)
     safety = [m.value for m in at.markdown if "badge[" in m.value and "safety\\." in m.value]
     assert safety[0].startswith(":red-badge[CONTRAINDICATION]")
