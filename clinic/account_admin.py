@@ -23,7 +23,7 @@ from clinic.accounts import (
     seconds_to_wait,
 )
 from clinic.config import Settings
-from storage.records import User
+from vocabulary import User
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from zxcvbn import zxcvbn
 
 from clinic.config import Settings
-from storage.records import User
+from vocabulary import User
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024

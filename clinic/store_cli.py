@@ -19,6 +19,7 @@ from storage.engine import sqlite_path
 from storage.keys import add_key_to_file, remove_keys_from_file
 from storage.opening import rotate, used_key_ids
 from storage.restore import restore_file
+from vocabulary import ScreeningResult, result_from_dict
 
 
 def _no_options(parser) -> None:
@@ -120,17 +121,17 @@ def rescore(args, settings) -> int:
                 failed += 1
                 print(f"submission {sid}: not scored ({type(exc).__name__})", file=sys.stderr)
                 continue
-            store.save_result(sid, result, str(result.get("rules_version", "")))
+            store.save_result(sid, result, result.rules_version)
             done += 1
     print(f"scored {done} submission(s); {failed} could not be scored")
     return 1 if failed else 0
 
 
-def _score(score, answers: dict, as_of) -> dict:
-    """``scoring.score`` on the submission's date, as the JSON dict the store keeps."""
+def _score(score, answers: dict, as_of) -> ScreeningResult:
+    """``scoring.score`` on the submission's date (a ``ScreeningResult``; the store seals its JSON)."""
     params = inspect.signature(score).parameters
     result = score(answers, as_of=as_of) if "as_of" in params else score(answers, as_of)
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    return result if isinstance(result, ScreeningResult) else result_from_dict(result)
 
 
 COMMANDS = (

@@ -1,4 +1,4 @@
-"""Exports of stored submissions: streaming writers from ``storage.records.Submission`` to a file.
+"""Exports of stored submissions: streaming writers from ``vocabulary.Submission`` to a file.
 
 - ``export.formats``  the one table of formats the command line and the workspace both read
 - ``export.pdf``      one-page consult summary per submission (fpdf2, embedded DejaVu Sans)

@@ -13,8 +13,9 @@ fhir.resources R4B models in the tests; ``questionnaire_response`` and ``bundle`
   indication, qualitativeRisk = the standard risk-probability code of the match, the match
   itself, ``suggested`` and the evidence direction as extensions, rationale = evidence and
   reasons), the triage as ``EXT_TRIAGE``, the derived scores (PEG, PHQ-2, GAD-2, preventive
-  classes) as extensions, red and safety flags named in a note, and the exact result JSON as
-  ``EXT_RESULT``.
+  classes) as extensions, red and safety flags named in a note, the exact result JSON as
+  ``EXT_RESULT`` (as stored), and ``EXT_RESCORE`` (valueBoolean: true when the result was saved by
+  a later re-score, which is never a new alert).
 - ``write_bundle(subs, out)`` (``bundle_dict``, ``bundle``): a ``Bundle`` of type collection, written
   entry by entry as compact JSON: the Questionnaire, the CodeSystems our own
   codes come from (``export.fhir_codes``), then one response per submission.
@@ -45,13 +46,14 @@ from export.fhir_questionnaire import (
     questionnaire_dict,
 )
 from questionnaire.bank import Bank, Item, load_bank
-from storage.records import Submission
+from vocabulary import IndicationResult, ScreeningResult, Submission, result_from_dict
 
 SUBMISSION_SYSTEM = "urn:botox-screener:submission"
 RULES_SYSTEM = "urn:botox-screener:rules-version"
 EXT_SCORING = "urn:botox-screener:fhir:scoring"
 EXT_TRIAGE = "urn:botox-screener:fhir:triage"
 EXT_RESULT = "urn:botox-screener:fhir:scoring-result"
+EXT_RESCORE = "urn:botox-screener:fhir:rescore"  # valueBoolean: saved by a later re-score, never an alert
 EXT_MATCH = "urn:botox-screener:fhir:match"
 EXT_SUGGESTED = "urn:botox-screener:fhir:suggested"
 EXT_DIRECTION = "urn:botox-screener:fhir:evidence-direction"
@@ -124,21 +126,19 @@ def _items(sub: Submission, bank: Bank) -> list[dict]:
     return groups
 
 
-def _rationale(ind: dict) -> str:
-    reasons = " ".join(f"- {r['text']}" for r in ind.get("reasons", []))
-    return f"Evidence: {ind.get('evidence')}. {ind.get('evidence_text', '')} Reasons: {reasons}".strip()
+def _rationale(ind: IndicationResult) -> str:
+    reasons = " ".join(f"- {r.text}" for r in ind.reasons)
+    return f"Evidence: {ind.evidence.value}. {ind.evidence_text} Reasons: {reasons}".strip()
 
 
-def _prediction(ind: dict) -> dict:
-    match, direction = ind["match"], summary.evidence_direction(ind)
-    extensions = [{"url": EXT_MATCH, "valueCoding": fhir_codes.coding(MATCH_SYSTEM, match)},
-                  {"url": EXT_SUGGESTED, "valueBoolean": summary.suggested(ind)}]
-    if direction:
-        extensions.append({"url": EXT_DIRECTION,
-                           "valueCoding": fhir_codes.coding(DIRECTION_SYSTEM, direction)})
+def _prediction(ind: IndicationResult) -> dict:
+    match = ind.match.value
     return {
-        "extension": extensions,
-        "outcome": {"coding": [fhir_codes.coding(INDICATION_SYSTEM, ind["id"])]},
+        "extension": [{"url": EXT_MATCH, "valueCoding": fhir_codes.coding(MATCH_SYSTEM, match)},
+                      {"url": EXT_SUGGESTED, "valueBoolean": ind.suggested},
+                      {"url": EXT_DIRECTION,
+                       "valueCoding": fhir_codes.coding(DIRECTION_SYSTEM, ind.evidence_direction.value)}],
+        "outcome": {"coding": [fhir_codes.coding(INDICATION_SYSTEM, ind.id)]},
         "qualitativeRisk": {"coding": [fhir_codes.risk_probability(match)], "text": match},
         "rationale": _rationale(ind),
     }
@@ -154,30 +154,28 @@ def _scores(sub: Submission) -> list[dict]:
     return out
 
 
-def _flag_note(sub: Submission, bank: Bank) -> list[str]:
-    result = sub.result or {}
-    flags = [f"red flag {f['id']} ({f['level']}, {f['answer']}): {summary.red_flag_words(bank, f)}"
-             for f in result.get("red_flags", [])]
-    flags += [f"safety {f['id']} ({f['level']}): {summary.safety_words(bank, f)}"
+def _flag_note(result: ScreeningResult, bank: Bank) -> list[str]:
+    flags = [f"red flag {f.id} ({f.level.value}, {f.answer}): {summary.red_flag_words(bank, f)}"
+             for f in result.red_flags]
+    flags += [f"safety {f.id} ({f.level.value}): {summary.safety_words(bank, f)}"
               for f in summary.safety_in_order(result)]
-    return flags + [f"note {n['id']}" for n in result.get("notes", [])]
-
+    return flags + [f"note {n.id}" for n in result.notes]
 
 
 def risk_assessment(sub: Submission, bank: Bank | None = None) -> dict:
-    """The scoring result of ``sub`` as a RiskAssessment dict (id "scoring")."""
+    """The scoring result of ``sub`` (a scored one) as a RiskAssessment dict (id "scoring")."""
     bank = bank or load_bank()
-    result = sub.result or {}
-    predictions = [_prediction(ind) for ind in result.get("indications", [])]
-    flags = _flag_note(sub, bank)
+    result = sub.result
+    flags = _flag_note(result, bank)
     data = {
         "resourceType": "RiskAssessment", "id": "scoring", "status": "final",
-        "extension": [{"url": EXT_TRIAGE, "valueCode": result.get("triage", "routine")}, *_scores(sub),
-                      {"url": EXT_RESULT, "valueString": json.dumps(result, ensure_ascii=False)}],
+        "extension": [{"url": EXT_TRIAGE, "valueCode": result.triage.value}, *_scores(sub),
+                      {"url": EXT_RESULT, "valueString": json.dumps(result.as_stored(), ensure_ascii=False)},
+                      {"url": EXT_RESCORE, "valueBoolean": result.rescore}],
         "subject": {"display": sub.name or "(no name)"},
         "occurrenceDateTime": sub.submitted_at.isoformat(),
         "method": {"coding": [{"system": RULES_SYSTEM, "code": sub.rules_version or "unknown"}]},
-        "prediction": predictions,
+        "prediction": [_prediction(ind) for ind in result.indications],
     }
     if flags:
         data["note"] = [{"text": "; ".join(flags)}]
@@ -312,11 +310,13 @@ def answers_from_response(response: QuestionnaireResponse, bank: Bank | None = N
     return answers
 
 
-def result_from_response(response: QuestionnaireResponse) -> dict | None:
-    """The exact scoring result carried by the contained RiskAssessment, or None."""
+def result_from_response(response: QuestionnaireResponse) -> ScreeningResult | None:
+    """The exact scoring result carried by the contained RiskAssessment (marked when it was a
+    re-score), or None."""
     for resource in response.contained or []:
         if resource.get_resource_type() == "RiskAssessment":
-            for ext in resource.extension or []:
-                if ext.url == EXT_RESULT:
-                    return json.loads(ext.valueString)
+            found = {ext.url: ext for ext in resource.extension or []}
+            if EXT_RESULT in found:
+                rescore = EXT_RESCORE in found and found[EXT_RESCORE].valueBoolean is True
+                return result_from_dict(json.loads(found[EXT_RESULT].valueString), rescore=rescore)
     return None

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from export import fhir
 from questionnaire.bank import Bank, load_bank
-from storage.records import Submission
+from vocabulary import Submission
 
 MRN_SYSTEM = "urn:botox-screener:mrn"
 IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"

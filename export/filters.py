@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from export import summary
-from storage.records import Submission
-from vocabulary import LANGUAGES
+from vocabulary import LANGUAGES, Submission
 
 
 def fold(text: str) -> str:
@@ -70,7 +69,7 @@ def select(submissions: Iterable[Submission], since: date | None = None, until: 
         if languages is not None and sub.language not in languages:
             return False
         if indications is not None:
-            present = {i["id"] for i in (sub.result or {}).get("indications", [])
+            present = {i.id for i in (sub.result.indications if sub.result is not None else ())
                        if summary.group(i) != "unlikely"}
             if not present & indications:
                 return False

@@ -9,6 +9,11 @@ stable names: ``peg``, ``phq2``, ``gad2``, ``preventive_classes`` (count),
 ``preventive_class_names``, and per indication ``suggested`` and ``evidence_direction`` (taken
 from the stored result when it has them, derived by ``export.summary`` for a version-2 result).
 ``result`` stays exactly as stored (never rewritten); reading ignores ``derived``.
+
+``rescore`` (beside ``result``, outside the contract's result object): true when the result was
+saved by a later re-score (``python -m clinic rescore``), which is never a new alert. Added
+within format version 2: a reader that does not know it ignores it, and a document without it
+reads as an original result.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from export import summary
-from storage.records import Comment, Submission
+from vocabulary import Comment, ScreeningResult, Submission, result_from_dict
 
 FORMAT = "botox-screener/submission"
 FORMAT_VERSION = 2
@@ -37,11 +42,11 @@ def document(sub: Submission) -> dict:
         "id": sub.id, "submitted_at": _time(sub.submitted_at), "language": sub.language,
         "questionnaire_version": sub.questionnaire_version, "rules_version": sub.rules_version,
         "triage": sub.triage, "reviewed_by": sub.reviewed_by, "reviewed_at": _time(sub.reviewed_at),
-        "void": sub.void is not None,
+        "void": sub.void is not None, "rescore": sub.rescored,
         "comments": [{"version": c.version, "author": c.author, "written_at": _time(c.written_at),
                       "text": c.text} for c in sub.comments],
         "answers": sub.answers,
-        "result": sub.result,
+        "result": None if sub.result is None else sub.result.as_stored(),
         "derived": derived(sub),
     }
 
@@ -92,8 +97,13 @@ def from_document(data: dict) -> Submission:
     return Submission(
         id=data["id"], answers=data["answers"], language=data["language"],
         questionnaire_version=data["questionnaire_version"], submitted_at=_parse_time(data["submitted_at"]),
-        result=data["result"], rules_version=data["rules_version"], triage=data["triage"],
+        result=_result(data), rules_version=data["rules_version"], triage=data["triage"],
         reviewed_by=data["reviewed_by"], reviewed_at=_parse_time(data["reviewed_at"]), comments=comments)
+
+
+def _result(data: dict) -> ScreeningResult | None:
+    stored = data["result"]
+    return None if stored is None else result_from_dict(stored, rescore=data.get("rescore") is True)
 
 
 def from_json(raw: bytes | str) -> Submission | list[Submission]:

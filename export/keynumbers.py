@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from export import summary
 from questionnaire.bank import Bank
-from storage.records import Submission
+from vocabulary import Submission
 
 NOT_ANSWERED = "—"
 CLASS_WORDS = {"antiepileptic": "antiepileptic", "beta_blocker": "beta blocker",

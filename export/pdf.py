@@ -44,7 +44,7 @@ from export.pdf_layout import (
 )
 from questionnaire.bank import Bank, load_bank
 from scoring.evidence import AAN_2016_CURRENCY
-from storage.records import Submission
+from vocabulary import IndicationResult, Submission
 
 __all__ = ["STYLES", "choose_style", "to_pdf", "write_pdf"]
 KEY_COLUMNS = 6
@@ -108,17 +108,18 @@ def _flag_list(page: Page, title: str, entries: list[tuple[str, str]], empty: st
 
 
 def _warnings(page: Page, sub: Submission) -> None:
-    result = sub.result or {}
-    red = [(f["level"], summary.red_flag_words(page.bank, f)) for f in result.get("red_flags", [])]
+    flags = sub.result.red_flags if sub.result is not None else ()
+    red = [(f.level.value, summary.red_flag_words(page.bank, f)) for f in flags]
     red.sort(key=lambda e: e[0] != "urgent")  # urgent first, each level in the result's order
     _flag_list(page, "Red flags", red, "None raised." if sub.result else "Not scored yet.")
-    safety = [(f["level"], summary.safety_words(page.bank, f)) for f in summary.safety_in_order(result)]
+    safety = [(f.level.value, summary.safety_words(page.bank, f))
+              for f in summary.safety_in_order(sub.result)]
     _flag_list(page, "Safety before toxin", safety, "None raised." if sub.result else "Not scored yet.")
 
 
 def _notes(page: Page, sub: Submission) -> None:
-    notes = [("note", n.get("text") or summary.label(page.bank, n["id"]))
-             for n in (sub.result or {}).get("notes", [])]
+    notes = [("note", n.text or summary.label(page.bank, n.id))
+             for n in (sub.result.notes if sub.result is not None else ())]
     if notes:
         _flag_list(page, "Notes", notes, "None.", max_lines=page.style.reason_lines + 1)
 
@@ -161,19 +162,19 @@ def _rows(numbers: list[keynumbers.KeyNumber]) -> list[list[keynumbers.KeyNumber
 
 # -- indications ----------------------------------------------------------------------------------
 
-def _evidence_text(ind: dict) -> str:
+def _evidence_text(ind: IndicationResult) -> str:
     """The evidence text without the AAN currency sentence, which the footer says once."""
-    return " ".join(str(ind.get("evidence_text", "")).replace(AAN_2016_CURRENCY, "").split())
+    return " ".join(ind.evidence_text.replace(AAN_2016_CURRENCY, "").split())
 
 
-def _badges(page: Page, ind: dict, size: float) -> None:
-    match = ind.get("match", "unlikely")
-    name = summary.INDICATION_NAMES.get(ind["id"], ind["id"])
+def _badges(page: Page, ind: IndicationResult, size: float) -> None:
+    match = ind.match.value
+    name = summary.INDICATION_NAMES.get(ind.id, ind.id)
     page.lines(MARGIN, 52, name, 1, size=size + 1, bold=True, colour=GREY if match == "unlikely" else INK)
     x = MARGIN + 53
     x += page.badge(x, page.y, match.upper(), MATCH_COLOURS.get(match, MATCH_COLOURS["unlikely"]),
                     size=size + 0.5, width=24) + 2
-    _, fill, ink = EVIDENCE_BADGES.get(ind.get("evidence"), ("", (238,) * 3, INK))
+    _, fill, ink = EVIDENCE_BADGES.get(ind.evidence, ("", (238,) * 3, INK))
     page.badge(x, page.y, summary.status_words(ind), (fill, ink), size=size + 0.5)
     page.y += page.lh(size + 1)
 
@@ -193,7 +194,7 @@ def _reasons(page: Page, texts: list[str]) -> None:
                              "reason(s) in the record", 1, size=style.size - 1, colour=GREY)
 
 
-def _indication(page: Page, ind: dict, reasons: list[str]) -> None:
+def _indication(page: Page, ind: IndicationResult, reasons: list[str]) -> None:
     size = page.style.size
     if not page.fits(page.lh(size + 1) * 2):
         return
@@ -216,13 +217,13 @@ def _indications(page: Page, sub: Submission) -> None:
     if not groups["suggested"]:
         page.y += page.lines(MARGIN, BODY_W, "No indication is suggested to discuss.", 1, colour=GREY)
     for ind in groups["suggested"]:
-        _indication(page, ind, [r.get("text", "") for r in ind.get("reasons", [])])
+        _indication(page, ind, [r.text for r in ind.reasons])
     if groups["not_recommended"]:
         page.heading(summary.GROUP_TITLES["not_recommended"])
         for ind in groups["not_recommended"]:
             _indication(page, ind, summary.alternatives(ind))
     if groups["unlikely"]:
-        names = ", ".join(summary.INDICATION_NAMES.get(i["id"], i["id"]) for i in groups["unlikely"])
+        names = ", ".join(summary.INDICATION_NAMES.get(i.id, i.id) for i in groups["unlikely"])
         if page.fits(page.lh()):
             page.y += page.lines(MARGIN, BODY_W, f"Unlikely: {names}", 1, colour=GREY) + 0.4
 
@@ -263,7 +264,8 @@ def _footer(page: Page, sub: Submission) -> None:
     note = ("Screening aid, not a diagnosis. Suggestions describe answers to a questionnaire; "
             "the clinician decides.")
     page.y += page.lines(MARGIN, BODY_W, note, 1, size=7.5, bold=True)
-    if AAN_2016_CURRENCY in str((sub.result or {}).get("indications", "")):  # said once, here
+    if sub.result is not None and any(AAN_2016_CURRENCY in i.evidence_text
+                                      for i in sub.result.indications):  # said once, here
         page.y += page.lines(MARGIN, BODY_W, f"Evidence texts: {AAN_2016_CURRENCY}", 1, size=6.5)
     versions = (f"Questionnaire {sub.questionnaire_version} · result as scored by rules "
                 f"{sub.rules_version or 'none'} · submission {sub.id}")
@@ -277,7 +279,7 @@ def _draw(pdf: FPDF | DryCanvas, sub: Submission, style: Style, bank: Bank, clip
     if isinstance(pdf, FPDF):
         pdf.add_page()
     page = Page(pdf, style, bank, clip)
-    flagged = bool((sub.result or {}).get("red_flags"))
+    flagged = sub.result is not None and bool(sub.result.red_flags)
     _header(page, sub)
     _warnings(page, sub)
     if flagged:

@@ -1,10 +1,11 @@
 """What every screen and export says about a submission in the same words.
 
-Pure helpers over ``storage.records.Submission`` and the stored scoring result dict
-(clinical-core.md, "Output contract of the scoring"). A stored result is shown as it was
-scored: nothing here rewrites it. What a version-2 result lacks (``suggested``,
-``evidence_direction``) is derived here, in one place, from the contract's fixed table, and
-every list, screen and export asks these functions (issue 9: one definition).
+Pure helpers over ``vocabulary.Submission`` and its stored result, read back by the store as
+the vocabulary's typed objects (``ScreeningResult``; clinical-core.md, "Output contract of the
+scoring"). A stored result is shown as it was scored: nothing here rewrites it or decides again
+what the scoring decided; a version-2 result reads ``suggested`` and ``evidence_direction`` from
+the contract's fixed table (``vocabulary.result_from_dict``), and every list, screen and export
+asks these functions (issue 9: one definition).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import date
 from questionnaire.answers import age_on
 from scoring import engine as scoring_engine
 from scoring import notes as scoring_notes
-from storage.records import Submission
 from vocabulary import (  # noqa: F401 - named here too: the exporters read them from summary
     DIRECTION_WORDS,
     DIRECTIONS,
@@ -26,8 +26,15 @@ from vocabulary import (  # noqa: F401 - named here too: the exporters read them
     MATCHES,
     PATTERN_MATCHES,
     TRIAGE_LEVELS,
-    evidence_direction,
-    suggested,
+    IndicationResult,
+    ListRow,
+    Match,
+    RedFlag,
+    SafetyFlag,
+    SafetyLevel,
+    ScreeningResult,
+    Submission,
+    Triage,
 )
 
 # The scoring's own formulas (issue 9: one definition), for answers without a stored score.
@@ -35,62 +42,63 @@ FORMULAS = {"peg": scoring_engine.peg, "phq2": scoring_notes.phq2, "gad2": scori
 GROUP_TITLES = {"suggested": "Suggested to discuss",
                 "not_recommended": "Pattern present, toxin not recommended",
                 "unlikely": "Unlikely"}
-SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
+SAFETY_ORDER = {SafetyLevel.CONTRAINDICATION: 0, SafetyLevel.PRECAUTION: 1, SafetyLevel.CLARIFY: 2}
 LONG_DURATIONS = ("4h_to_1d", "over_1d", "constant")  # a typical headache of 4 h or longer
 
 
 # -- the indications ------------------------------------------------------------------------------
 
-def group(ind: dict) -> str:
+def group(ind: IndicationResult) -> str:
     """"suggested", "not_recommended" (pattern present, toxin not recommended) or "unlikely"."""
-    if suggested(ind):
+    if ind.suggested:
         return "suggested"
-    return "not_recommended" if ind.get("match") in PATTERN_MATCHES else "unlikely"
+    return "unlikely" if ind.match is Match.UNLIKELY else "not_recommended"
 
 
-def grouped(result: dict | None) -> dict[str, list[dict]]:
+def grouped(result: ScreeningResult | None) -> dict[str, list[IndicationResult]]:
     """The result's indications in the contract's three groups, each in stored order."""
-    groups: dict[str, list[dict]] = {g: [] for g in GROUP_TITLES}
-    for ind in (result or {}).get("indications", []):
+    groups: dict[str, list[IndicationResult]] = {g: [] for g in GROUP_TITLES}
+    for ind in result.indications if result is not None else ():
         groups[group(ind)].append(ind)
     return groups
 
 
-def suggested_ids(result: dict | None) -> list[str]:
-    return [i["id"] for i in grouped(result)["suggested"]]
+def suggested_ids(result: ScreeningResult | None) -> list[str]:
+    return [i.id for i in grouped(result)["suggested"]]
 
 
-def status_words(ind: dict) -> str:
+def status_words(ind: IndicationResult) -> str:
     """The regulatory status and the evidence direction in words: "FDA-approved · effective"."""
-    status = EVIDENCE_WORDS.get(ind.get("evidence"), str(ind.get("evidence")))
-    direction = evidence_direction(ind)
-    return f"{status} · {DIRECTION_WORDS.get(direction, direction)}" if direction else status
+    return f"{EVIDENCE_WORDS[ind.evidence]} · {DIRECTION_WORDS[ind.evidence_direction]}"
 
 
-def alternatives(ind: dict) -> list[str]:
+def alternatives(ind: IndicationResult) -> list[str]:
     """Reasons of a not-recommended pattern that name the guideline alternative (else all)."""
-    reasons = [r.get("text", "") for r in ind.get("reasons", [])]
+    reasons = [r.text for r in ind.reasons]
     naming = [r for r in reasons if "alternative" in r.casefold() or "guideline" in r.casefold()]
     return naming or reasons
 
 
+def _by_indication(sub: Submission, attribute: str) -> dict[str, object]:
+    """Indication id -> that attribute of its result, in the fixed order; None when unscored."""
+    found = {i.id: getattr(i, attribute) for i in sub.result.indications} if sub.result is not None else {}
+    return {ind: found.get(ind) for ind in INDICATIONS}
+
+
 def suggested_by_indication(sub: Submission) -> dict[str, bool | None]:
     """Indication id -> suggested, in the fixed order; None for every one when unscored."""
-    found = {i["id"]: suggested(i) for i in (sub.result or {}).get("indications", [])}
-    return {ind: found.get(ind) for ind in INDICATIONS}
+    return _by_indication(sub, "suggested")
 
 
 def directions(sub: Submission) -> dict[str, str | None]:
-    found = {i["id"]: evidence_direction(i) for i in (sub.result or {}).get("indications", [])}
-    return {ind: found.get(ind) for ind in INDICATIONS}
+    return {ind: d and d.value for ind, d in _by_indication(sub, "evidence_direction").items()}
 
 
 # -- flags ----------------------------------------------------------------------------------------
 
-def safety_in_order(result: dict | None) -> list[dict]:
+def safety_in_order(result: ScreeningResult | None) -> list[SafetyFlag]:
     """Safety flags, contraindications first, then precautions, then clarify (stable)."""
-    flags = (result or {}).get("safety", [])
-    return sorted(flags, key=lambda f: SAFETY_ORDER.get(f.get("level"), len(SAFETY_ORDER)))
+    return sorted(result.safety if result is not None else (), key=lambda f: SAFETY_ORDER[f.level])
 
 
 def label(bank, some_id: str) -> str:
@@ -101,36 +109,31 @@ def label(bank, some_id: str) -> str:
         return some_id
 
 
-def red_flag_words(bank, flag: dict) -> str:
+def red_flag_words(bank, flag: RedFlag) -> str:
     """A red flag in clinician words: its own ``text`` (v3), else the question's label (a v2
     result has no text); an "unsure" answer always says so."""
-    text = str(flag.get("text") or "").strip() or label(bank, flag["id"])
-    unsure = flag.get("answer") == "unsure" and "unsure" not in text.casefold()
+    text = flag.text.strip() or label(bank, flag.id)
+    unsure = flag.answer == "unsure" and "unsure" not in text.casefold()
     return text + (" (answered unsure)" if unsure else "")
 
 
-def safety_words(bank, flag: dict) -> str:
-    return safety_line(label(bank, flag["id"]), flag)
-
-
-def safety_line(label: str, flag: dict) -> str:
+def safety_words(bank, flag: SafetyFlag) -> str:
     """A safety flag in one line: its own text (which names what it is about), else its label;
     never the label and then the label again as its text."""
-    text = str(flag.get("text") or "").strip()
-    return text or label
+    return flag.text.strip() or label(bank, flag.id)
 
 
-def routine_caveat(result: dict | None) -> str | None:
+def routine_caveat(result: ScreeningResult | None) -> str | None:
     """For a result scored routine that still lists a red flag (a stored v2 result: an "unsure"
     review-level answer) or a contraindication: the words that keep "routine" from reading as
     "no warning signs". None otherwise."""
-    if not result or result.get("triage") != "routine":
+    if result is None or result.triage is not Triage.ROUTINE:
         return None
-    flags = result.get("red_flags", [])
-    contraindications = [f for f in result.get("safety", []) if f.get("level") == "contraindication"]
+    flags = result.red_flags
+    contraindications = [f for f in result.safety if f.level is SafetyLevel.CONTRAINDICATION]
     said = []
     if flags:
-        unsure = sum(f.get("answer") == "unsure" for f in flags)
+        unsure = sum(f.answer == "unsure" for f in flags)
         said.append(f"{len(flags)} warning sign(s) listed"
                     + (f", {unsure} answered unsure" if unsure else ""))
     if contraindications:
@@ -140,20 +143,21 @@ def routine_caveat(result: dict | None) -> str | None:
 
 # -- numbers --------------------------------------------------------------------------------------
 
-def age(sub: Submission) -> int | None:
-    """Whole years from the birth date to the day of submission; None when unknown."""
+def age(record: Submission | ListRow) -> int | None:
+    """Whole years from the birth date to the day of submission (of a submission or a list row);
+    None when unknown."""
     try:
-        born = date.fromisoformat(sub.birth_date)
+        born = date.fromisoformat(record.birth_date)
     except ValueError:
         return None
-    return age_on(born, sub.submitted_at.date())
+    return age_on(born, record.submitted_at.date())
 
 
 def _scored_or_derived(sub: Submission, key: str):
-    """A score as the stored result has it (shown as scored), else the scoring's own formula."""
-    if sub.result is not None and key in sub.result:
-        return sub.result[key]
-    return FORMULAS[key](sub.answers)
+    """A score as the stored result has it (shown as scored), else (unscored, or a v2 result
+    without PHQ-2/GAD-2) the scoring's own formula."""
+    scored = getattr(sub.result, key) if sub.result is not None else None
+    return scored if scored is not None else FORMULAS[key](sub.answers)
 
 
 def peg(sub: Submission) -> float | None:
@@ -182,15 +186,14 @@ def derived_scores(sub: Submission) -> dict[str, object]:
 
 
 def triage(sub: Submission) -> str | None:
-    return sub.triage or (sub.result or {}).get("triage")
+    return sub.triage or (sub.result.triage.value if sub.result is not None else None)
 
 
 def matches(sub: Submission) -> dict[str, str | None]:
     """Indication id -> match, in the fixed order; None for every one when unscored."""
-    found = {i["id"]: i.get("match") for i in (sub.result or {}).get("indications", [])}
-    return {ind: found.get(ind) for ind in INDICATIONS}
+    return {ind: m and m.value for ind, m in _by_indication(sub, "match").items()}
 
 
 def ids(sub: Submission, key: str) -> list[str]:
     """The ids of the result's red_flags, safety or notes, in stored order."""
-    return [entry["id"] for entry in (sub.result or {}).get(key, [])]
+    return [entry.id for entry in getattr(sub.result, key)] if sub.result is not None else []

@@ -37,7 +37,7 @@ from openpyxl.styles import Font
 
 from export import summary
 from questionnaire.bank import Bank, load_bank
-from storage.records import Submission
+from vocabulary import Submission
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -99,14 +99,13 @@ def _indication_cells(sub: Submission) -> list[Cell]:
 
 
 def _flag_cells(sub: Submission, bank: Bank) -> list[Cell]:
-    result = sub.result or {}
-    red, safety = result.get("red_flags", []), summary.safety_in_order(result)
+    red = sub.result.red_flags if sub.result is not None else ()
+    safety = summary.safety_in_order(sub.result)
     comments = "\n".join(f"{c.author}, {c.written_at.isoformat()}: {c.text}"
                           for c in sorted(sub.comments, key=lambda c: c.version, reverse=True))
-    return [";".join(f["id"] for f in red), NAME_JOINER.join(summary.red_flag_words(bank, f) for f in red),
-            ";".join(f["id"] for f in safety),
-            NAME_JOINER.join(f"{str(f.get('level', '')).upper()}: {summary.safety_words(bank, f)}"
-                             for f in safety),
+    return [";".join(f.id for f in red), NAME_JOINER.join(summary.red_flag_words(bank, f) for f in red),
+            ";".join(f.id for f in safety),
+            NAME_JOINER.join(f"{f.level.value.upper()}: {summary.safety_words(bank, f)}" for f in safety),
             ";".join(summary.ids(sub, "notes")), comments]
 
 

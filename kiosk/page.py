@@ -20,7 +20,7 @@ from drawing import bodymap
 from kiosk import flow, idle, screens
 from kiosk.browser_side import tapped_region
 from kiosk.renderer import widget_key
-from kiosk.scoring_link import score_answers
+from kiosk.scoring_link import is_urgent, score_answers
 from kiosk.ui_text import load_ui_text
 from questionnaire.bank import Bank, load_bank
 
@@ -96,7 +96,7 @@ def _update_urgent(bank: Bank, visit: flow.Visit, today: date) -> None:
     """Once an urgent warning sign is answered, the instruction stays for the rest of the visit."""
     if not visit.urgent:
         result = score_answers(flow.valid_answers(bank, visit.answers, today), today)
-        visit.urgent = bool(result and result.get("triage") == "urgent")
+        visit.urgent = is_urgent(result)
 
 
 # ---------------------------------------------------------------- moves (callbacks)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk.flow import Visit
-from kiosk.scoring_link import score_answers
+from kiosk.scoring_link import is_urgent, score_answers
 from questionnaire.bank import Bank
-from storage.records import NewSubmission
+from vocabulary import NewSubmission
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def new_submission(bank: Bank, visit: Visit, today: date, now: datetime) -> NewS
     result = score_answers(answers, today)
     return NewSubmission(answers=answers, language=visit.language, questionnaire_version=bank.version,
                          submitted_at=now, result=result,
-                         rules_version=str(result["rules_version"]) if result else None)
+                         rules_version=result.rules_version if result else None)
 
 
 def submit(bank: Bank, visit: Visit, today: date, now: datetime) -> Outcome:
@@ -49,5 +49,5 @@ def submit(bank: Bank, visit: Visit, today: date, now: datetime) -> Outcome:
         target.audit("kiosk", "submit", sid)
     except Exception as exc:  # noqa: BLE001 - the submission itself is safe
         log.error("kiosk: audit of submit failed (%s)", type(exc).__name__)
-    urgent = bool(new.result and new.result.get("triage") == "urgent")
+    urgent = is_urgent(new.result)
     return Outcome(saved=True, urgent=urgent, submission_id=sid)

@@ -9,8 +9,8 @@ See docs/storage.md.
 
 from storage.errors import KeyMissing, StorageFull, StoreError
 from storage.opening import open_store
-from storage.records import AuditEvent, Comment, ListPage, ListRow, NewSubmission, Submission, User
 from storage.store import Store
+from vocabulary import AuditEvent, Comment, ListPage, ListRow, NewSubmission, Submission, User
 
 __all__ = [
     "AuditEvent", "Comment", "KeyMissing", "ListPage", "ListRow", "NewSubmission", "Store", "StorageFull",

@@ -16,15 +16,17 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from storage import rows
 from storage.crypto import Key, KeyRing
 from storage.errors import StoreError
-from storage.records import Submission, Void
+from storage.rotation import reseal_stale
 from storage.schema import record_numbers, reviews, submissions, voids
+from vocabulary import Submission, Void
 
 MRN_PATTERN = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,18}[A-Z0-9])?")
 MRN_RULE = "medical record number (MRN): 1 to 20 letters, digits or hyphens (not first or last)"
@@ -87,12 +89,8 @@ class CorrectionsStore:
     # -- void ------------------------------------------------------------------------------
     def void_submission(self, id: str, username: str, reason: str) -> Void:
         """Mark a submission void (it stays stored). Once only: a second void is refused."""
-        if not isinstance(reason, str) or not reason.strip():
-            raise StoreError("void reason: must not be empty (say why the submission is void)")
-        if len(reason) > MAX_REASON:
-            raise StoreError(f"void reason: at most {MAX_REASON} characters (got {len(reason)})")
-        rows.check_text(reason, "void reason")
-        rows.check_text(username, "username")
+        rows.check_staff_text(reason, "void reason", MAX_REASON, username,
+                              why=" (say why the submission is void)")
         at = rows.now()
         try:
             with self._write("void submission") as conn:
@@ -175,31 +173,19 @@ class CorrectionsStore:
 def rotate_corrections(store, on_batch=None) -> dict[str, int]:
     """Key rotation of the void reasons and MRNs (their lookup hashes re-keyed too), in batches,
     each its own transaction, like ``storage.opening.rotate``. Returns how many of each."""
-    ring, current = store.ring, store.ring.current
+    ring = store.ring
     counts = {"voids": 0, "record_numbers": 0}
-    while batch := _stale(store, voids):
-        with store.engine.begin() as conn:
-            for v in batch:
-                context = void_context(v.submission_id)
-                reason = ring.open(bytes(v.reason_enc), context)
-                conn.execute(update(voids).where(voids.c.submission_id == v.submission_id).values(
-                    key_id=current.id, reason_enc=ring.seal(reason, context)))
-        counts["voids"] += len(batch)
-        if on_batch:
-            on_batch(counts)
-    while batch := _stale(store, record_numbers):
-        with store.engine.begin() as conn:
-            for m in batch:
-                number = open_mrn(ring, m)
-                conn.execute(update(record_numbers).where(record_numbers.c.id == m.id).values(
-                    key_id=current.id, mrn_key=mrn_key(current, number),
-                    mrn_enc=ring.seal(number.encode(), mrn_context(m.submission_id, m.attached_at))))
-        counts["record_numbers"] += len(batch)
-        if on_batch:
-            on_batch(counts)
+    reseal_stale(store, voids, partial(_resealed_void, ring), counts, "voids", on_batch, key="submission_id")
+    reseal_stale(store, record_numbers, partial(_resealed_mrn, ring), counts, "record_numbers", on_batch)
     return counts
 
 
-def _stale(store, table) -> list:
-    with store.engine.connect() as conn:
-        return conn.execute(select(table).where(table.c.key_id != store.ring.current.id).limit(500)).all()
+def _resealed_void(ring: KeyRing, v) -> dict:
+    context = void_context(v.submission_id)
+    return {"reason_enc": ring.seal(ring.open(bytes(v.reason_enc), context), context)}
+
+
+def _resealed_mrn(ring: KeyRing, m) -> dict:
+    number = open_mrn(ring, m)
+    return {"mrn_key": mrn_key(ring.current, number),
+            "mrn_enc": ring.seal(number.encode(), mrn_context(m.submission_id, m.attached_at))}

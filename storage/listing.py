@@ -7,7 +7,6 @@ each level, and which indications are suggested. Everything else in the result i
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
@@ -17,11 +16,19 @@ from sqlalchemy.sql import ColumnElement
 
 from storage import rows as rowsmod
 from storage.errors import StoreError
-from storage.records import ListPage, ListRow
 from storage.schema import results, reviews, submissions, voids
 
 # INDICATIONS, LANGUAGES, TRIAGE_LEVELS: named here too, the workspace's filters read them here.
-from vocabulary import INDICATIONS, LANGUAGES, SAFETY_LEVELS, TRIAGE_LEVELS, suggested  # noqa: F401
+from vocabulary import (  # noqa: F401
+    INDICATIONS,
+    LANGUAGES,
+    SAFETY_LEVELS,
+    TRIAGE_LEVELS,
+    ListPage,
+    ListRow,
+    result_from_dict,
+    suggested,
+)
 
 SAFETY_COLUMN = {"contraindication": "contraindications", "precaution": "precautions", "clarify": "clarify"}
 
@@ -213,15 +220,15 @@ def _list_row(ring, r, reviewer: str | None):
     who = rowsmod.open_patient(ring, r.id, r.patient_enc)
     result = None
     if r.result_enc is not None:
-        context = rowsmod.result_context(r.id, r.scored_at)
-        result = json.loads(ring.open(bytes(r.result_enc), context).decode())
+        result = result_from_dict(rowsmod.unseal_result(ring, r.id, r.scored_at, r.result_enc),
+                                  rescore=bool(r.rescore))
     return ListRow(
         id=r.id, submitted_at=rowsmod.parse_ts(r.submitted_at), language=r.language, triage=r.triage,
         rules_version=r.rules_version, red_flags_urgent=r.red_flags_urgent or 0,
         red_flags_review=r.red_flags_review or 0, contraindications=r.contraindications or 0,
         precautions=r.precautions or 0, clarify=r.clarify or 0, suggested=tuple((r.suggested or "").split()),
         reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result,
-        void=bool(r.is_voided), rescored=bool(r.rescore))
+        void=bool(r.is_voided))
 
 
 def urgent_query(stored_after: str):

@@ -5,6 +5,12 @@ Each migration builds the tables it introduces from its own snapshot, so an old 
 upgrades through exactly the steps a new one went through. All of them run in one
 transaction holding the write lock (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock),
 so processes opening the store at the same moment cannot apply one twice.
+
+Frozen snapshots repeat on purpose: the tables a step creates are written out here column by
+column (with the same SQLAlchemy types storage/schema.py imports), never built from
+storage/schema.py or from one another, so a later change to the current schema, or to one
+step, can never change what an older step did. ``duplicates`` lists some of them (the v1 and v8
+tables beside schema.py's); they stay.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Also key rotation, which re-seals every row under the current key in small trans
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, union, update
@@ -18,6 +19,7 @@ from storage.engine import make_engine, make_private
 from storage.errors import KeyMissing
 from storage.keys import configured_ring, create_key_file, missing_key_message
 from storage.migrations import CORRECTIONS, RESULTS_SEALED, applied_versions, migrate
+from storage.rotation import reseal_stale
 from storage.schema import comments, key_checks, record_numbers, results, submissions, voids
 from storage.store import Store
 
@@ -131,60 +133,29 @@ def rotate(store: Store, on_batch=None) -> dict[str, int]:
     ring, current = store.ring, store.ring.current
     _add_check(store.engine, ring, current.id) if current.id not in _check_ids(store.engine) else None
     counts = {"submissions": 0, "comments": 0, "results": 0}
-    while True:
-        with store.engine.connect() as conn:
-            batch = conn.execute(select(submissions.c.id, submissions.c.answers_enc)
-                                 .where(submissions.c.key_id != current.id).limit(BATCH)).all()
-        if not batch:
-            break
-        with store.engine.begin() as conn:
-            for r in batch:
-                answers = rows.open_answers(ring, r.id, r.answers_enc)
-                name, birth = str(answers.get("patient.name", "")), str(answers.get("patient.birth_date", ""))
-                conn.execute(update(submissions).where(submissions.c.id == r.id).values(
-                    key_id=current.id, answers_enc=rows.seal_answers(ring, r.id, answers),
-                    patient_enc=rows.seal_patient(ring, r.id, answers),
-                    patient_key=patient_key(current, name, birth) if name and birth else None))
-        counts["submissions"] += len(batch)
-        if on_batch:
-            on_batch(counts)
-    while True:
-        with store.engine.connect() as conn:
-            batch = conn.execute(select(comments.c.id, comments.c.submission_id, comments.c.version,
-                                        comments.c.text_enc)
-                                 .where(comments.c.key_id != current.id).limit(BATCH)).all()
-        if not batch:
-            break
-        with store.engine.begin() as conn:
-            for c in batch:
-                context = rows.comment_context(c.submission_id, c.version)
-                conn.execute(update(comments).where(comments.c.id == c.id).values(
-                    key_id=current.id, text_enc=ring.seal(ring.open(bytes(c.text_enc), context), context)))
-        counts["comments"] += len(batch)
-        if on_batch:
-            on_batch(counts)
-    _rotate_results(store, counts, on_batch)
+    for table, reseal in ((submissions, _resealed_submission), (comments, _resealed_comment),
+                          (results, _resealed_result)):
+        reseal_stale(store, table, partial(reseal, ring), counts, table.name, on_batch, size=BATCH)
     rotate_corrections(store)  # void reasons and MRNs (not in the counts the command prints)
     return counts
 
 
-def _rotate_results(store: Store, counts: dict[str, int], on_batch) -> None:
-    ring, current = store.ring, store.ring.current
-    while True:
-        with store.engine.connect() as conn:
-            batch = conn.execute(select(results.c.id, results.c.submission_id, results.c.scored_at,
-                                        results.c.result_enc)
-                                 .where(results.c.key_id != current.id).limit(BATCH)).all()
-        if not batch:
-            return
-        with store.engine.begin() as conn:
-            for r in batch:
-                sealed = rows.seal_result(ring, r.submission_id, r.scored_at, rows.open_result(ring, r))
-                conn.execute(update(results).where(results.c.id == r.id).values(key_id=current.id,
-                                                                                 result_enc=sealed))
-        counts["results"] += len(batch)
-        if on_batch:
-            on_batch(counts)
+def _resealed_submission(ring: KeyRing, r) -> dict:
+    answers = rows.open_answers(ring, r.id, r.answers_enc)
+    name, birth = str(answers.get("patient.name", "")), str(answers.get("patient.birth_date", ""))
+    return {"answers_enc": rows.seal_answers(ring, r.id, answers),
+            "patient_enc": rows.seal_patient(ring, r.id, answers),
+            "patient_key": patient_key(ring.current, name, birth) if name and birth else None}
+
+
+def _resealed_comment(ring: KeyRing, c) -> dict:
+    context = rows.comment_context(c.submission_id, c.version)
+    return {"text_enc": ring.seal(ring.open(bytes(c.text_enc), context), context)}
+
+
+def _resealed_result(ring: KeyRing, r) -> dict:  # the stored JSON object, byte for byte as it was
+    stored = rows.open_result_json(ring, r)
+    return {"result_enc": rows.seal_result(ring, r.submission_id, r.scored_at, stored)}
 
 
 def _check_ids(engine: Engine) -> set[str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from storage.crypto import KeyRing
 from storage.errors import StoreError
-from storage.records import Comment, NewSubmission, Submission
-from vocabulary import LANGUAGES
+from vocabulary import LANGUAGES, Comment, NewSubmission, ScreeningResult, Submission, result_from_dict
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -64,6 +64,17 @@ def check_text(value: object, what: str) -> None:
                          "which cannot be stored; retype it")
 
 
+def check_staff_text(text: object, what: str, limit: int, username: str, why: str = "") -> None:
+    """A text staff wrote (a comment, a void reason) and its author, refused naming the field:
+    empty (``why`` says what to write), longer than ``limit`` characters, or not storable."""
+    if not isinstance(text, str) or not text.strip():
+        raise StoreError(f"{what}: must not be empty{why}")
+    if len(text) > limit:
+        raise StoreError(f"{what}: at most {limit} characters (got {len(text)})")
+    check_text(text, what)
+    check_text(username, "username")
+
+
 def check_document(doc: object, what: str) -> None:
     """``check_text`` on every key and text inside a JSON-like value; names the first bad item."""
     if isinstance(doc, dict):
@@ -88,12 +99,10 @@ def check_new(new: NewSubmission) -> None:
         raise StoreError("questionnaire_version must be a non-empty text")
     if not isinstance(new.submitted_at, datetime):
         raise StoreError("submitted_at must be a datetime")
-    if new.result is not None and not isinstance(new.result, dict):
-        raise StoreError("result must be the scoring JSON object or None")
     check_document(new.answers, "answers")
     check_text(new.questionnaire_version, "questionnaire_version")
     if new.result is not None:
-        check_document(new.result, "result")
+        result_document(new.result)
 
 
 def seal_answers(ring: KeyRing, submission_id: str, answers: dict) -> bytes:
@@ -105,6 +114,22 @@ def open_answers(ring: KeyRing, submission_id: str, blob: bytes) -> dict:
     return json.loads(ring.open(bytes(blob), submission_context(submission_id)).decode())
 
 
+def result_document(result: ScreeningResult | Mapping) -> dict:
+    """What the store seals for a result: ``to_dict()`` of a ``ScreeningResult``; a result given
+    as its JSON object (one an older version saved, or an import) as it is, once it reads as one.
+    Refuses anything else naming the field, before any write starts."""
+    if isinstance(result, ScreeningResult):
+        return result.to_dict()
+    if not isinstance(result, Mapping):
+        raise StoreError("result must be a ScreeningResult (the scoring's result) or None")
+    check_document(result, "result")
+    try:
+        result_from_dict(result)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreError(f"result: not a scoring result object ({type(exc).__name__}: {exc})") from None
+    return dict(result)
+
+
 def result_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
 
@@ -113,10 +138,19 @@ def seal_result(ring: KeyRing, submission_id: str, scored_at: str, result: dict)
     return ring.seal(result_json(result).encode(), result_context(submission_id, scored_at))
 
 
-def open_result(ring: KeyRing, result_row) -> dict:
-    """The scoring result of a ``results`` row (sealed since migration 5)."""
-    context = result_context(result_row.submission_id, result_row.scored_at)
-    return json.loads(ring.open(bytes(result_row.result_enc), context).decode())
+def unseal_result(ring: KeyRing, submission_id: str, scored_at: str, blob: bytes) -> dict:
+    """A sealed result as the JSON object stored (results are sealed since migration 5)."""
+    return json.loads(ring.open(bytes(blob), result_context(submission_id, scored_at)).decode())
+
+
+def open_result_json(ring: KeyRing, result_row) -> dict:
+    """The scoring result of a ``results`` row as the JSON object stored."""
+    return unseal_result(ring, result_row.submission_id, result_row.scored_at, result_row.result_enc)
+
+
+def open_result(ring: KeyRing, result_row) -> ScreeningResult:
+    """The scoring result of a ``results`` row as typed objects, marked when it is a re-score."""
+    return result_from_dict(open_result_json(ring, result_row), rescore=bool(result_row.rescore))
 
 
 def seal_patient(ring: KeyRing, submission_id: str, answers: dict) -> bytes:
@@ -153,5 +187,4 @@ def to_submission(ring: KeyRing, row, result_row, review_row, comment_rows, void
         comments=comments,
         void=void,
         mrn=mrn,
-        rescored=bool(result_row.rescore) if result_row is not None else False,
     )

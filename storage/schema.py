@@ -22,6 +22,14 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+def of_a_submission() -> tuple[Column, Column]:
+    """The first columns of every table of rows about one submission: the row's own id, and the
+    submission it is about (indexed). New columns each call: a column belongs to one table."""
+    return (Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True))
+
+
 schema_migrations = Table(
     "schema_migrations", metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
@@ -45,8 +53,7 @@ submissions = Table(
 
 results = Table(
     "results", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    *of_a_submission(),
     Column("scored_at", String(32), nullable=False),
     Column("rules_version", String(64), nullable=False),
     # Clear, for the list to filter and sort on (docs/security.md, "Results at rest"):
@@ -97,8 +104,7 @@ audit_events = Table(
 
 reviews = Table(
     "reviews", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    *of_a_submission(),
     Column("username", String(64), nullable=False),
     Column("reviewed_at", String(32), nullable=False),
     Column("undone", Boolean, nullable=False, default=False),  # v8: a row that undoes "reviewed"
@@ -115,8 +121,7 @@ voids = Table(  # v8: a voided submission stays stored; the reason is sealed (it
 
 record_numbers = Table(  # v8: medical record numbers staff attach; the newest row of a submission counts
     "record_numbers", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    *of_a_submission(),
     Column("mrn_key", String(100), nullable=False, index=True),  # keyed HMAC of the MRN
     Column("key_id", String(32), nullable=False),
     Column("mrn_enc", LargeBinary, nullable=False),
@@ -126,8 +131,7 @@ record_numbers = Table(  # v8: medical record numbers staff attach; the newest r
 
 comments = Table(
     "comments", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", String(32), ForeignKey("submissions.id"), nullable=False, index=True),
+    *of_a_submission(),
     Column("version", Integer, nullable=False),
     Column("author", String(64), nullable=False),
     Column("written_at", String(32), nullable=False),

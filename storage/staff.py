@@ -29,8 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from storage import rows
 from storage.crypto import KeyRing
 from storage.errors import StoreError
-from storage.records import AuditEvent, User
 from storage.schema import audit_events, login_misses, users
+from vocabulary import AuditEvent, User
 
 MISS_RETENTION = timedelta(days=1)  # a name that is not an account is forgotten after a quiet day
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -23,10 +23,9 @@ from storage.corrections import CorrectionsStore, latest_mrn_rows, open_mrn, ope
 from storage.crypto import KeyRing, patient_key
 from storage.engine import is_sqlite, sqlite_path
 from storage.errors import StorageFull, StoreError
-from storage.records import Comment, ListPage, NewSubmission, Submission
 from storage.schema import comments, results, reviews, submissions, voids
 from storage.staff import StaffStore
-from vocabulary import MAX_COMMENT
+from vocabulary import MAX_COMMENT, Comment, ListPage, NewSubmission, ScreeningResult, Submission
 
 log = logging.getLogger("storage")
 CHUNK = 500
@@ -94,8 +93,9 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
             return sid
         raise StoreError("submit failed: could not draw a free submission id")
 
-    def _insert_result(self, conn: Connection, sid: str, result: dict, rules_version: str | None, *,
-                       rescore: bool) -> None:
+    def _insert_result(self, conn: Connection, sid: str, result: ScreeningResult | Mapping,
+                       rules_version: str | None, *, rescore: bool) -> None:
+        result = rows.result_document(result)  # the JSON object sealed: the bytes of every version
         version = rules_version or str(result.get("rules_version") or "")
         if not version:
             raise StoreError("rules_version is required with a result")
@@ -105,19 +105,20 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
             key_id=self.ring.current.id,
             result_enc=rows.seal_result(self.ring, sid, scored_at, result), **listing.result_columns(result)))
 
-    def save_result(self, id: str, result: dict, rules_version: str) -> None:
+    def save_result(self, id: str, result: ScreeningResult | Mapping, rules_version: str) -> None:
         """Append a re-score (marked so: never a new alert); the newest result is what reads
-        return, older ones are kept."""
-        if not isinstance(result, dict):
-            raise StoreError("result must be the scoring JSON object")
-        rows.check_document(result, "result")
+        return, older ones are kept. ``result``: a ``ScreeningResult`` (or its JSON object)."""
+        if result is None:
+            raise StoreError("result must be a ScreeningResult (the scoring's result)")
+        rows.result_document(result)
         rows.check_text(rules_version, "rules_version")
         with self._write("save result") as conn:
             self._require(conn, id)
             self._insert_result(conn, id, result, rules_version, rescore=True)
 
     def results_of(self, id: str) -> list[dict]:
-        """Every scoring result of a submission, oldest first: {scored_at, rules_version, rescore, result}."""
+        """Every scoring result of a submission, oldest first: {scored_at, rules_version, rescore,
+        result} (``result`` a ``ScreeningResult``)."""
         query = select(results).where(results.c.submission_id == id).order_by(results.c.id)
         with self._read() as conn:
             return [{"scored_at": rows.parse_ts(r.scored_at), "rules_version": r.rules_version,
@@ -204,12 +205,7 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
 
     def add_comment(self, id: str, username: str, text: str) -> Comment:
         """Add a comment as the next version; earlier versions stay as they were."""
-        if not isinstance(text, str) or not text.strip():
-            raise StoreError("comment text must not be empty")
-        if len(text) > MAX_COMMENT:
-            raise StoreError(f"comment text must be at most {MAX_COMMENT} characters")
-        rows.check_text(text, "comment text")
-        rows.check_text(username, "username")
+        rows.check_staff_text(text, "comment text", MAX_COMMENT, username)
         written = rows.now()
         for _ in range(5):
             try:

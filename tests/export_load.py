@@ -16,7 +16,7 @@ from patients import HEADACHE, spanish_headache
 
 from questionnaire.bank import load_bank
 from scoring import RULES_VERSION, score
-from storage.records import Comment, Submission
+from vocabulary import Comment, Submission, result_from_dict
 
 AS_OF = date(2026, 11, 24)
 START = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
@@ -39,8 +39,9 @@ def submission_id(n: int) -> str:
 
 def submissions(count: int, documents: tuple | None = None) -> Iterator[Submission]:
     """``count`` scored submissions, newest last; every 7th has a clinician comment.
-    ``documents``: (answers, result) pairs to repeat (default ``scored_documents()``)."""
-    docs = documents or scored_documents()
+    ``documents``: (answers, result) pairs to repeat (default ``scored_documents()``); each result
+    dict is read once as the store reads a stored one (``result_from_dict``)."""
+    docs = [(answers, result_from_dict(result)) for answers, result in documents or scored_documents()]
     for n in range(count):
         answers, result = docs[n % len(docs)]
         when = START + timedelta(seconds=n)
@@ -48,5 +49,5 @@ def submissions(count: int, documents: tuple | None = None) -> Iterator[Submissi
         yield Submission(
             id=submission_id(n), answers={**answers, "patient.name": f"{NAMES[n % len(NAMES)]} {n}"},
             language=str(answers.get("patient.language", "en")), questionnaire_version=load_bank().version,
-            submitted_at=when, result=result, rules_version=RULES_VERSION, triage=result["triage"],
+            submitted_at=when, result=result, rules_version=RULES_VERSION, triage=result.triage.value,
             comments=comments)

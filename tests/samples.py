@@ -17,7 +17,7 @@ from patients import BASE_ANSWERS, answers
 
 from export import summary
 from questionnaire.bank import Bank, load_bank
-from storage.records import Comment, Submission
+from vocabulary import Comment, ScreeningResult, Submission, result_from_dict, suggested
 
 WHEN = datetime(2026, 11, 24, 9, 14, tzinfo=UTC)
 
@@ -55,7 +55,7 @@ def hand_result(triage: str = "routine", matches: dict[str, str] | None = None,
     """A result dict in the shape of the scoring's output contract (v3, or v2 with ``v2``), by hand."""
     matches = matches or {}
     inds = [_indication(i, matches.get(i, "unlikely"), [f"Reason for {i}."], v2) for i in summary.INDICATIONS]
-    inds.sort(key=lambda d: (summary.group(d) != "suggested", summary.MATCHES.index(d["match"])))
+    inds.sort(key=lambda d: (not suggested(d), summary.MATCHES.index(d["match"])))
     result = {"triage": triage, "indications": inds, "red_flags": red_flags or [], "safety": safety or [],
               "notes": notes or [], "peg": peg, "phq2": None, "gad2": None, "rules_version": "hand-1"}
     if v2:
@@ -67,17 +67,20 @@ def hand_result(triage: str = "routine", matches: dict[str, str] | None = None,
 V2_QUESTIONNAIRE = "2026.11.1"
 
 
-def submission(doc: dict, result: dict | None = None, sub_id: str = "sub-0001",
+def submission(doc: dict, result: dict | ScreeningResult | None = None, sub_id: str = "sub-0001",
                submitted_at: datetime = WHEN, questionnaire_version: str | None = None,
                **extra: object) -> Submission:
-    """A stored submission of ``doc`` (questionnaire version: the bank's, or v2 for a v2 document)."""
+    """A stored submission of ``doc`` (questionnaire version: the bank's, or v2 for a v2 document);
+    a ``result`` dict is read as the store reads a stored one (``vocabulary.result_from_dict``)."""
+    if isinstance(result, dict):
+        result = result_from_dict(result)
     if questionnaire_version is None:
         bank = load_bank()
         questionnaire_version = V2_QUESTIONNAIRE if any(k in bank.retired for k in doc) else bank.version
     return Submission(id=sub_id, answers=doc, language=str(doc.get("patient.language", "en")),
                       questionnaire_version=questionnaire_version, submitted_at=submitted_at, result=result,
-                      rules_version=(result or {}).get("rules_version"),
-                      triage=(result or {}).get("triage"), **extra)
+                      rules_version=result.rules_version if result is not None else None,
+                      triage=result.triage.value if result is not None else None, **extra)
 
 
 LONG = ("This reason is deliberately long so that it wraps across several lines of the page, "

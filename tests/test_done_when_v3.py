@@ -37,11 +37,11 @@ def test_thunderclap_six_weeks_ago_with_fever_is_review_with_both_flags_named_ev
     assert doc["patient.language"] == "es" and doc["rf.thunderclap"] == "no"  # not in the last 4 weeks
     sid = save(store, doc, minutes_ago(2))
     sub = store.get_submission(sid)
-    assert sub.triage == sub.result["triage"] == "review"
-    flags = {f["id"]: f for f in sub.result["red_flags"]}
+    assert sub.triage == sub.result.triage == "review"
+    flags = {f.id: f for f in sub.result.red_flags}
     assert set(flags) == set(FLAGS)
-    assert all((f["level"], f["answer"]) == ("review", "yes") for f in flags.values())
-    texts = [flags[f]["text"] for f in FLAGS]
+    assert all((f.level, f.answer) == ("review", "yes") for f in flags.values())
+    texts = [flags[f].text for f in FLAGS]
 
     # today's list: triage and both warning signs named in the patient's row
     add_user(store, "alice")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import patients
@@ -244,24 +245,36 @@ def test_response_keeps_the_scoring_result_retrievable(bank):
     risk = back.contained[0]
     assert risk.get_resource_type() == "RiskAssessment"
     triage = [e.valueCode for e in risk.extension if e.url == fhir.EXT_TRIAGE]
-    assert triage == [sub.result["triage"]]
+    assert triage == [sub.result.triage]
     def ext(node, url):
         return next(e for e in node.extension if e.url == url)
     matches = {p.outcome.coding[0].code: ext(p, fhir.EXT_MATCH).valueCoding.code for p in risk.prediction}
-    assert matches == {i["id"]: i["match"] for i in sub.result["indications"]}
+    assert matches == {i.id: i.match for i in sub.result.indications}
     by_id = {p.outcome.coding[0].code: p for p in risk.prediction}
     suggested = {i: ext(p, fhir.EXT_SUGGESTED).valueBoolean for i, p in by_id.items()}
-    assert suggested == {i["id"]: i["suggested"] for i in sub.result["indications"]}
+    assert suggested == {i.id: i.suggested for i in sub.result.indications}
     directions = {i: ext(p, fhir.EXT_DIRECTION).valueCoding.code for i, p in by_id.items()}
-    assert directions == {i["id"]: i["evidence_direction"] for i in sub.result["indications"]}
+    assert directions == {i.id: i.evidence_direction for i in sub.result.indications}
     risk_codes = {p.qualitativeRisk.coding[0].system for p in risk.prediction}
     assert risk_codes == {"http://terminology.hl7.org/CodeSystem/risk-probability"}
     scores = {e.url.removeprefix(fhir.EXT_SCORE): e.valueDecimal or e.valueInteger for e in risk.extension
               if e.url.startswith(fhir.EXT_SCORE)}
-    assert scores == {"peg": sub.result["peg"], "phq2": sub.result["phq2"], "gad2": sub.result["gad2"],
+    assert scores == {"peg": sub.result.peg, "phq2": sub.result.phq2, "gad2": sub.result.gad2,
                       "preventive_classes": 1}
     assert [e.valueCode for e in risk.extension if e.url == fhir.EXT_PREVENTIVE_CLASS] == ["antiepileptic"]
     assert back.extension[0].valueReference.reference == "#scoring"
+
+
+def test_a_rescored_result_carries_the_rescore_extension_and_reads_back_marked(bank):
+    original = samples.scored(samples.answers(patient__name="Rosa Rescored"))
+    rescored = replace(original, result=replace(original.result, rescore=True))
+    def marker(sub):
+        risk = _round_trip(sub, bank).contained[0]
+        return [e.valueBoolean for e in risk.extension if e.url == fhir.EXT_RESCORE]
+    assert (marker(rescored), marker(original)) == ([True], [False])
+    back = fhir.result_from_response(_round_trip(rescored, bank))
+    assert back == rescored.result and back.rescore
+    assert not fhir.result_from_response(_round_trip(original, bank)).rescore
 
 
 def test_answers_are_typed(bank):

@@ -18,7 +18,7 @@ from export import fhir, formats
 from export import fhir_transaction as ft
 from export.fhir_questionnaire import QUESTIONNAIRE_URL
 from questionnaire.bank import load_bank
-from storage.records import Submission
+from vocabulary import Submission
 
 BANK = load_bank()
 

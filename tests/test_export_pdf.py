@@ -22,7 +22,7 @@ from export import keynumbers, summary
 from export.pdf import STYLES, choose_style, to_pdf
 from questionnaire.bank import load_bank
 from scoring.evidence import AAN_2016_CURRENCY
-from storage.records import Comment
+from vocabulary import Comment
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "export"
 BANK = load_bank()
@@ -46,11 +46,11 @@ def test_spanish_summary_has_the_essentials_on_one_page(spanish):
     assert len(pages) == 1
     text = _flat(pages[0])
     assert "José Núñez Peña" in text
-    assert spanish.result["triage"].upper() in text
+    assert spanish.result.triage.upper() in text
     assert "Age 55" in text and "Spanish questionnaire" in text
-    for ind in spanish.result["indications"]:
+    for ind in spanish.result.to_dict()["indications"]:
         assert summary.INDICATION_NAMES[ind["id"]] in text
-    migraine = spanish.result["indications"][0]
+    migraine = spanish.result.to_dict()["indications"][0]
     assert (migraine["id"], migraine["match"], migraine["suggested"]) == ("chronic_migraine", "strong", True)
     assert "STRONG" in text and "FDA-approved · effective" in text
     assert "Unlikely: Cervical dystonia, Tension-type headache, Low back pain, Myofascial pain" in text
@@ -75,7 +75,7 @@ def test_key_numbers_hold_what_a_prior_authorisation_asks(spanish):
     assert shown["Preventive classes"][0] == "1" and "antiepileptic" in shown["Preventive classes"][1]
     assert shown["CGRP now"][0] == "no" and shown["Toxin cycles"][0] == "—"  # never toxin: not 0
     assert (shown["PEG"][0], shown["PHQ-2"][0], shown["GAD-2"][0]) == (
-        f"{spanish.result['peg']}/10", f"{spanish.result['phq2']}/6", f"{spanish.result['gad2']}/6")
+        f"{spanish.result.peg}/10", f"{spanish.result.phq2}/6", f"{spanish.result.gad2}/6")
 
 
 def test_preventive_classes_count_classes_not_medicines():
@@ -119,11 +119,11 @@ def test_worst_case_still_fits_on_one_page_and_says_it_was_shortened(bank):
         assert summary.INDICATION_NAMES[ind] in text
     # nothing that matters is dropped: every red flag and safety flag keeps its line
     badges = text.count("URGENT") + text.count("REVIEW")
-    assert badges >= len(worst.result["red_flags"]) + 1  # + the triage badge
-    for flag in worst.result["red_flags"]:
+    assert badges >= len(worst.result.to_dict()["red_flags"]) + 1  # + the triage badge
+    for flag in worst.result.to_dict()["red_flags"]:
         assert _flat(bank.label(flag["id"]))[:12] in text, flag["id"]
     assert text.count("PRECAUTION") + text.count("CONTRAINDICATION") + text.count("CLARIFY") == len(
-        worst.result["safety"])
+        worst.result.to_dict()["safety"])
     assert text.count("Off-label · ") == 3
     _save_png(data, "worst-case")
 
@@ -138,7 +138,7 @@ def _text(sub) -> str:
 def test_flags_come_first_and_the_patients_words_move_up_when_a_red_flag_is_listed():
     flagged = samples.scored(spanish_headache(BANK, AS_OF, rf__pattern_change="yes"))
     quiet = samples.scored(spanish_headache(BANK, AS_OF))
-    assert flagged.result["red_flags"] and not quiet.result["red_flags"]
+    assert flagged.result.to_dict()["red_flags"] and not quiet.result.to_dict()["red_flags"]
     order = ("Red flags", "Safety before toxin", "In the patient's words", "Key numbers",
              "Suggested to discuss")
     text = _text(flagged)
@@ -156,8 +156,8 @@ def test_a_pattern_where_toxin_is_not_recommended_is_its_own_group_with_the_alte
     changes = {k.replace(".", "__"): v for k, v in tension.items()}
     sub = samples.scored(spanish_headache(BANK, AS_OF, **changes))
     groups = summary.grouped(sub.result)
-    assert [i["id"] for i in groups["not_recommended"]] == ["tension_type_headache"]
-    assert groups["not_recommended"][0]["match"] == "strong"
+    assert [i.id for i in groups["not_recommended"]] == ["tension_type_headache"]
+    assert groups["not_recommended"][0].match == "strong"
     text = _text(sub)
     start = text.index("Pattern present, toxin not recommended")
     section = text[start:text.index("Unlikely:")]
@@ -188,7 +188,7 @@ def test_a_routine_badge_never_stands_alone_beside_a_listed_warning_sign():
 
 
 def test_the_aan_currency_sentence_appears_once(spanish):
-    assert sum(AAN_2016_CURRENCY in i["evidence_text"] for i in spanish.result["indications"]) == 3
+    assert sum(AAN_2016_CURRENCY in i["evidence_text"] for i in spanish.result.to_dict()["indications"]) == 3
     assert _text(spanish).count(AAN_2016_CURRENCY) == 1
 
 
@@ -278,7 +278,7 @@ _CONCERN = st.text(st.one_of(st.characters(blacklist_categories=("Cc", "Cs")), s
 @given(name=_NAME, reasons=st.integers(0, 12), flags=st.integers(0, 30), concern=_CONCERN)
 def test_any_load_fits_on_one_page(name, reasons, flags, concern):
     worst = samples.worst_case(BANK)
-    result = dict(worst.result)
+    result = worst.result.to_dict()
     result["red_flags"] = result["red_flags"][:flags]
     result["indications"] = [dict(i, reasons=i["reasons"][:1] * reasons) for i in result["indications"]]
     doc = dict(worst.answers, **{"patient.name": name, "visit.concern": concern})

@@ -43,8 +43,8 @@ def test_csv_of_ten_thousand_reads_back_every_row_and_column(tmp_path, expected)
     for n in SAMPLE:
         sub, row = expected[submission_id(n)], table.iloc[n]
         assert tabular.restore(row["patient.name"]) == sub.name
-        assert row["triage"] == sub.result["triage"]
-        assert row["red_flags"] == ";".join(f["id"] for f in sub.result["red_flags"])
+        assert row["triage"] == sub.result.triage
+        assert row["red_flags"] == ";".join(f["id"] for f in sub.result.to_dict()["red_flags"])
         assert (row["comments"] != "") == bool(sub.comments)
 
 
@@ -61,7 +61,7 @@ def test_xlsx_of_ten_thousand_reads_back_every_row_and_column(tmp_path, expected
         assert row[0] == submission_id(n)
         if n in SAMPLE:
             sub = expected[row[0]]
-            assert tabular.restore(row[name_at]) == sub.name and row[triage_at] == sub.result["triage"]
+            assert tabular.restore(row[name_at]) == sub.name and row[triage_at] == sub.result.triage
         seen += 1
     assert seen == COUNT
     legend = [r[0] for r in book["Columns"].iter_rows(min_row=2, values_only=True)]

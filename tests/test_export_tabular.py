@@ -17,7 +17,7 @@ from samples import WHEN
 
 from export import summary
 from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
-from storage.records import Comment
+from vocabulary import Comment
 
 HOSTILE = ['=HYPERLINK("http://x.example","click")', "+1", "@SUM(A1)", "-2", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0", "-", "'=already quoted", "'plain quote"]
@@ -106,10 +106,10 @@ def test_derived_scores_suggested_and_direction_are_columns(bank):
     data = to_csv([sub], bank).decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(data, newline=""), quoting=csv.QUOTE_NONNUMERIC))
     cells = dict(zip(header, row, strict=True))
-    assert [cells[k] for k in ("peg", "phq2", "gad2")] == [sub.result[k] for k in ("peg", "phq2", "gad2")]
+    assert [cells[k] for k in ("peg", "phq2", "gad2")] == [sub.result.peg, sub.result.phq2, sub.result.gad2]
     assert cells["preventive_classes"] == 2
     assert cells["preventive_class_names"] == "antiepileptic;antidepressant"
-    for ind in sub.result["indications"]:
+    for ind in sub.result.to_dict()["indications"]:
         assert cells[f"suggested.{ind['id']}"] == ("yes" if ind["suggested"] else "no")
         assert cells[f"evidence_direction.{ind['id']}"] == ind["evidence_direction"]
     assert cells["suggested.chronic_migraine"] == "yes" and cells["suggested.tension_type_headache"] == "no"

@@ -28,7 +28,7 @@ from test_fuzz_answers import any_hostile_text, hostile_text, spec_accepts_text
 from export import fhir, jsondoc, pdf, tabular
 from questionnaire.bank import load_bank
 from scoring import score
-from storage.records import Comment
+from vocabulary import Comment
 
 BANK = load_bank()
 AS_OF = date(2026, 11, 24)
@@ -197,18 +197,18 @@ def test_no_export_loses_a_warning_sign(doc):
     from workspace import views
 
     sub = submission(doc, score(doc, AS_OF).to_dict())
-    flags, safety = sub.result["red_flags"], sub.result["safety"]
+    flags, safety = sub.result.red_flags, sub.result.safety
     header, row = list(csv.reader(io.StringIO(tabular.to_csv([sub], BANK).decode("utf-8-sig"), newline="")))
     cells = dict(zip(header, row, strict=True))
-    assert undo_neutralising(cells["red_flags"]) == ";".join(f["id"] for f in flags)
+    assert undo_neutralising(cells["red_flags"]) == ";".join(f.id for f in flags)
     names = undo_neutralising(cells["red_flag_names"])
     assert all(summary.red_flag_words(BANK, f) in names for f in flags)
     in_order = summary.safety_in_order(sub.result)
-    assert undo_neutralising(cells["safety_flags"]) == ";".join(f["id"] for f in in_order)
+    assert undo_neutralising(cells["safety_flags"]) == ";".join(f.id for f in in_order)
     risk = json.loads(fhir.to_fhir_json(sub, BANK))["contained"][0]
     note = risk["note"][0]["text"] if "note" in risk else ""
-    assert all(f"red flag {f['id']} ({f['level']}, {f['answer']})" in note for f in flags)
-    assert all(f"safety {f['id']} ({f['level']})" in note for f in safety)
+    assert all(f"red flag {f.id} ({f.level}, {f.answer})" in note for f in flags)
+    assert all(f"safety {f.id} ({f.level})" in note for f in safety)
     page = _flat(PdfReader(io.BytesIO(pdf.to_pdf(sub, BANK))).pages[0].extract_text())
     shown = page[page.index("Red flags"):page.index("Key numbers")]
     assert all(_flat(summary.red_flag_words(BANK, f))[:20] in shown for f in flags)

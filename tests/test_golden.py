@@ -62,7 +62,7 @@ def test_the_corpus_is_what_the_generator_writes():
 
 
 def test_a_stored_result_reads_back_as_the_same_typed_result():
-    """vocabulary.result_from_dict (Submission.result_view) is to_dict's inverse on real outputs."""
+    """vocabulary.result_from_dict (how the store reads results back) is to_dict's inverse on outputs."""
     from vocabulary import result_from_dict
 
     for out in [r | {"rules_version": RULES_VERSION} for r in RESULTS[:300]]:

@@ -128,8 +128,8 @@ def test_whole_flow_is_stored(app, answers):
     assert row.answers == answers and row.language == lang
     assert row.questionnaire_version == BANK.version
     assert before <= row.submitted_at <= datetime.now(UTC)
-    assert row.result is not None and row.rules_version == row.result["rules_version"]
-    assert row.triage == row.result["triage"] != "urgent"
+    assert row.result is not None and row.rules_version == row.result.rules_version
+    assert row.triage == row.result.triage != "urgent"
     # The thank-you, in the patient's language, with nothing of the answers left in the session.
     assert visit(app).screen == flow.THANKS
     assert UI("thanks_title", lang) in [t.value for t in app.title]

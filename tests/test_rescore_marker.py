@@ -126,7 +126,7 @@ def test_a_v2_document_rescored_by_the_command_shows_as_a_rescore_under_v3_rules
     sub, kept = db.get_submission(sid), db.get_submission(other)
     db.close()
     assert [(r["rescore"], r["rules_version"]) for r in stored] == [(False, V2_RULES), (True, RULES_VERSION)]
-    assert stored[0]["result"] == V2_RESULT  # the original v2 result keeps its own version
+    assert stored[0]["result"].as_stored() == V2_RESULT  # the original v2 result keeps its own version
     assert (sub.rescored, sub.rules_version) == (True, RULES_VERSION)
     assert kept.rescored is True  # --all re-scores every submission
     header, *lines = _csv_rows(to_csv([sub], load_bank()))
@@ -183,7 +183,8 @@ def test_the_rescore_mark_still_fits_the_list_on_a_tablet(streamlit_app, chromiu
         for n in range(3):
             answers = {**BACK_EN, "patient.name": f"Carmen Contraindicada {n}", "safety.toxin_allergy": "yes"}
             sid = save(db, answers, datetime.now(UTC) - timedelta(minutes=5 + n))
-            routine = {**db.get_submission(sid).result, "triage": "routine"}  # as a v2 result could read
+            # as a v2 result could read
+            routine = {**db.get_submission(sid).result.as_stored(), "triage": "routine"}
             db.save_result(sid, routine, RULES_VERSION)  # a later re-score
     finally:
         db.close()

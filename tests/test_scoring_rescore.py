@@ -31,8 +31,8 @@ def test_rescore_reads_a_stored_v2_submission_under_v3_and_keeps_the_v2_result(t
     stored = store.results_of(sid)
     store.close()
     assert [r["rules_version"] for r in stored] == ["2026.11.24.1", RULES_VERSION]
-    assert stored[0]["result"] == V2_RESULT  # the stored v2 result is never rewritten
-    rescored = stored[1]["result"]
+    assert stored[0]["result"].as_stored() == V2_RESULT  # the stored v2 result is never rewritten
+    rescored = stored[1]["result"].as_stored()
     assert rescored["rules_version"] == RULES_VERSION and rescored["triage"] == "urgent"
     texts = {f["id"]: f["text"] for f in rescored["red_flags"]}
     assert texts["rf.giant_cell_arteritis"].endswith("`rf.new_after_50`)")  # 72 on the visit date

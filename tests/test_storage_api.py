@@ -44,7 +44,8 @@ def test_a_saved_submission_reads_back_exactly(store):
     got = store.get_submission(sid)
     assert (got.id, got.answers, got.language, got.questionnaire_version) == (
         sid, answers(), "es", "q-2026.1")
-    assert (got.submitted_at, got.result, got.rules_version, got.triage) == (T0, RESULT, "rules-1", "review")
+    assert (got.submitted_at, got.result.as_stored(), got.rules_version, got.triage) == (
+        T0, RESULT, "rules-1", "review")
     assert (got.name, got.birth_date, got.reviewed_by, got.comments) == (
         "Ana María López", "1971-03-09", None, ())
 
@@ -77,9 +78,9 @@ def test_rescoring_appends_and_the_latest_wins(store):
     later = {**RESULT, "triage": "urgent", "rules_version": "rules-2"}
     store.save_result(sid, later, "rules-2")
     got = store.get_submission(sid)
-    assert (got.result, got.rules_version, got.triage) == (later, "rules-2", "urgent")
+    assert (got.result.as_stored(), got.rules_version, got.triage) == (later, "rules-2", "urgent")
     assert [r["rules_version"] for r in store.results_of(sid)] == ["rules-1", "rules-2"]
-    assert store.results_of(sid)[0]["result"] == RESULT
+    assert store.results_of(sid)[0]["result"].as_stored() == RESULT
 
 
 def test_unscored_lists_only_submissions_without_a_result(store):

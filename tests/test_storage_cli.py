@@ -113,7 +113,7 @@ def test_rescore_scores_what_has_no_result_and_reports_what_it_cannot(tmp_path):
     assert "Cli Patient" not in done.stdout + done.stderr
     store = open_store(settings_for(tmp_path))
     assert store.unscored() == [bad]
-    assert store.get_submission(good).result["triage"] == "routine"
+    assert store.get_submission(good).result.triage == "routine"
     assert store.get_submission(scored).rules_version == "r1"
     store.close()
 

@@ -94,9 +94,9 @@ def test_the_raw_database_wal_and_backups_hold_no_name_typed_text_or_result_text
     store.backup(tmp_path / "backups" / "b1.db")
     assert_nothing_readable((tmp_path / "backups" / "b1.db").read_bytes())
     got = store.get_submission(sid)  # and yet it reads back
-    assert (got.answers["patient.name"], got.result["safety"], got.triage) == (
+    assert (got.answers["patient.name"], got.result.as_stored()["safety"], got.triage) == (
         NAME, RESULT["safety"], "urgent")
-    assert store.list_page(None, None).rows[0].result["red_flags"][0]["text"] == RED_FLAG_TEXT
+    assert store.list_page(None, None).rows[0].result.red_flags[0].text == RED_FLAG_TEXT
     store.close()  # checkpoints the WAL into the main file
     assert_nothing_readable(raw_files(tmp_path))
     with sqlite3.connect(tmp_path / "screener.db") as conn:
@@ -194,7 +194,8 @@ def test_rotation_moves_every_row_to_the_new_key_and_lookups_keep_working(tmp_pa
     only_new = open_store(settings(tmp_path, key_text(fresh)))  # step 3: the old key is gone
     assert only_new.list_submissions() == before
     assert only_new.list_page(None, None) == listed  # names and results of the list too
-    assert [r["result"] for r in only_new.results_of(ids[2])] == [RESULT, {**RESULT, "triage": "review"}]
+    assert [r["result"].as_stored() for r in only_new.results_of(ids[2])] == [
+        RESULT, {**RESULT, "triage": "review"}]
     assert [s.id for s in only_new.visits_of(NAME.upper(), BIRTH)] == ids
     only_new.close()
     with pytest.raises(KeyMissing):

@@ -219,7 +219,7 @@ def test_a_row_names_its_flags_from_its_own_decrypted_result(store, clinic):
         neuro.precautions,
         neuro.clarify,
     ) == (0, 1, 0, 1, 1)
-    assert [f["text"] for f in neuro.result["red_flags"]] == ["rf.neuro text"]
+    assert [f["text"] for f in neuro.result.as_stored()["red_flags"]] == ["rf.neuro text"]
     assert rows[clinic["v2_routine_ci"]].suggested == ("chronic_migraine",)
     assert rows[clinic["v2_routine_ci"]].reviewed_by == "dr.lee"
     pending = rows[clinic["unscored"]]
@@ -249,7 +249,7 @@ def test_the_list_never_opens_answers_and_opens_only_the_pages_results(store, cl
         )
     again = store.list_page(DAY, NEXT, page_size=2)
     assert [r.id for r in again.rows] == [r.id for r in first.rows] and again.total == 7
-    assert again.rows[0].result["red_flags"][0]["id"] == "rf.thunderclap"
+    assert again.rows[0].result.red_flags[0].id == "rf.thunderclap"
     with pytest.raises(StoreError):
         store.list_page(DAY, NEXT, page=1, page_size=2)  # those rows' values were destroyed
 

@@ -1,4 +1,5 @@
-"""How the packages sit on each other (issue 9): the workspace router imports none of its pages."""
+"""How the packages sit on each other (issue 9): the workspace router imports none of its pages;
+the exporters never pull in the store; the record types come from the vocabulary."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ def test_every_page_the_router_names_is_a_function_of_its_module():
 
 
 def _imports(folder: str) -> set[str]:
-    """Every module named by an import in the package ``folder`` (top-level names included)."""
+    """Every module named by an import in the package ``folder`` (or the one module file; top-level
+    names included)."""
     found: set[str] = set()
-    for path in (ROOT / folder).rglob("*.py"):
+    where = ROOT / folder
+    for path in ([where] if where.is_file() else where.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
                 found |= {node.module, node.module.split(".")[0]}
@@ -50,3 +53,28 @@ def test_neither_screen_reaches_into_the_other():
 def test_the_drawing_package_sits_below_both_screens():
     assert not {"kiosk", "workspace", "streamlit"} & _imports("drawing")
     assert "drawing" in _imports("kiosk") and "drawing" in _imports("workspace")
+
+
+RECORD_TYPES = {"AuditEvent", "Comment", "ListPage", "ListRow", "NewSubmission", "Submission", "User", "Void"}
+
+
+def test_no_exporter_pulls_in_the_store_its_database_or_its_cryptography():
+    """The exporters are pure writers over the vocabulary's records (issue 9: one vocabulary)."""
+    for path in sorted((ROOT / "export").rglob("*.py")):
+        for name in _imports(str(path.relative_to(ROOT))):
+            assert name.split(".")[0] not in {"storage", "sqlalchemy", "cryptography"}, f"{path.name}: {name}"
+
+
+def test_pages_and_exporters_take_the_record_types_from_the_vocabulary():
+    import storage
+    import vocabulary
+
+    assert RECORD_TYPES <= set(vocabulary.__all__)
+    assert all(getattr(storage, t) is getattr(vocabulary, t) for t in RECORD_TYPES & set(storage.__all__))
+    assert not (ROOT / "storage" / "records.py").exists()
+    for folder in ("export", "workspace", "kiosk", "clinic"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "storage":
+                    named = {a.name for a in node.names} & RECORD_TYPES
+                    assert not named, f"{folder}/{path.name} takes {named} from {node.module}"

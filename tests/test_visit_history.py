@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.records import Submission
+from vocabulary import Submission
 from workspace import visit_history
 from workspace.visit_history import reduction, ta260
 

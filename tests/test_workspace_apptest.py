@@ -248,7 +248,7 @@ def test_detail_shows_reasons_with_items_and_the_patients_text_literally(store):
     markdown = [m.value for m in at.markdown]
     heading = "**Chronic migraine** · ●● strong · :green-badge[FDA\\-approved · effective]"
     assert any(m.startswith(heading) for m in markdown)
-    reasons = store.get_submission(sid).result["indications"][0]["reasons"]
+    reasons = store.get_submission(sid).result.to_dict()["indications"][0]["reasons"]
     for reason in reasons:
         assert any(", ".join(reason["items"]) in m for m in markdown), reason
     assert HOSTILE_TEXT in [c.value for c in at.code]
@@ -266,7 +266,7 @@ def test_off_label_indications_are_marked_with_their_evidence(store):
     add_user(store, "alice")
     sid = save(store, BACK_EN, minutes_ago(3))
     at = open_submission(log_in(new_app(), "alice"), sid)
-    low_back = next(i for i in store.get_submission(sid).result["indications"] if i["id"] == "low_back_pain")
+    low_back = store.get_submission(sid).result.indication("low_back_pain").to_dict()
     assert low_back["evidence"] == "off_label" and low_back["match"] == "strong"
     heading = "**Low back pain** · ●● strong · :orange-badge[Off\\-label · possibly effective]"
     assert any(m.value.startswith(heading) for m in at.markdown)
@@ -438,7 +438,7 @@ def test_contraindications_come_first_and_flags_show_their_text(store):
     doc = spanish_headache(BANK, date.today(), rf__pattern_change="unsure", safety__blood_thinner="yes",
                            safety__skin_infection="yes")
     sid = save(store, doc, minutes_ago(2))
-    result = store.get_submission(sid).result
+    result = store.get_submission(sid).result.to_dict()
     at = open_detail(log_in(new_app(), "alice"), sid)
     safety = [m.value for m in at.markdown if "badge[" in m.value and "safety\\." in m.value]
     assert safety[0].startswith(":red-badge[CONTRAINDICATION]")

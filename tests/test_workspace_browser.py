@@ -57,7 +57,7 @@ def test_clinician_flow_in_a_browser(streamlit_app, chromium, tmp_path):  # noqa
         maria = save(store, MIGRAINE_ES, minutes_ago(4))
         save(store, BACK_EN, minutes_ago(9))
         save(store, URGENT_EN, minutes_ago(25))
-        reasons = next(i for i in store.get_submission(maria).result["indications"]
+        reasons = next(i for i in store.get_submission(maria).result.to_dict()["indications"]
                        if i["id"] == "chronic_migraine")["reasons"]
     finally:
         store.close()

@@ -15,7 +15,7 @@ from clinic.accounts import hash_password
 from questionnaire.answers import age_on
 from scoring import score
 from storage import NewSubmission, open_store
-from storage.records import Submission
+from vocabulary import Submission, result_from_dict
 from workspace import trends, views
 
 PASSWORD = "correct horse battery"
@@ -172,7 +172,7 @@ def _flag(flag_id: str, answer: str = "yes", level: str = "review") -> dict:
      "1 contraindication(s)"),
 ])
 def test_the_triage_banner_names_what_is_there(result, level, says):
-    shown_level, text = views.triage_banner(result)
+    shown_level, text = views.triage_banner(None if result is None else result_from_dict(result))
     assert shown_level == level and says in text
 
 
@@ -182,7 +182,7 @@ def test_the_triage_banner_names_what_is_there(result, level, says):
                  min_size=1, max_size=5))
 def test_the_banner_never_says_no_warning_signs_while_a_red_flag_is_listed(triage, flags):
     result = {"triage": triage, "red_flags": [_flag(i, a, lv) for i, a, lv in flags], "safety": []}
-    level, text = views.triage_banner(result)
+    level, text = views.triage_banner(result_from_dict(result))
     assert "no warning signs" not in text.casefold() and level != "routine"
 
 
@@ -190,7 +190,8 @@ def test_the_list_suggests_only_what_the_contract_suggests():
     import samples
     matches = {"tension_type_headache": "strong", "low_back_pain": "possible"}
     v3, v2 = samples.hand_result("review", matches), samples.hand_result("review", matches, v2=True)
-    for result in (v3, v2):  # stored v3 flag, or derived for a v2 result: the same answer
+    for stored in (v3, v2):  # stored v3 flag, or derived for a v2 result: the same answer
+        result = result_from_dict(stored)
         assert views.suggestions(result) == [("low_back_pain", "possible")]
         assert views.suggestion_text(result) == "low back pain (possible)"
 

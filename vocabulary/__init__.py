@@ -1,4 +1,4 @@
-"""The clinic's shared words: levels, indications, languages, limits and the result types.
+"""The clinic's shared words: levels, indications, languages, limits, the result and record types.
 
 A leaf package: it imports only the standard library, so the scoring, the store, the exports
 and both screens can all import it without pulling in each other (docs/extending.md).
@@ -28,6 +28,7 @@ from vocabulary._levels import (
     Triage,
 )
 from vocabulary._limits import LANGUAGE_NAMES, LANGUAGES, MAX_COMMENT, calendar_day
+from vocabulary._records import AuditEvent, Comment, ListPage, ListRow, NewSubmission, Submission, User, Void
 from vocabulary._result import (
     IndicationResult,
     Note,
@@ -39,6 +40,7 @@ from vocabulary._result import (
 )
 
 __all__ = [
+    "AuditEvent", "Comment", "ListPage", "ListRow", "NewSubmission", "Submission", "User", "Void",
     "DIRECTIONS", "DIRECTION_WORDS", "EVIDENCE_WORDS", "FIXED_DIRECTION", "INDICATIONS", "INDICATION_NAMES",
     "INDICATION_STATUS", "LANGUAGES", "LANGUAGE_NAMES", "MATCHES", "MAX_COMMENT", "PATTERN_MATCHES",
     "SAFETY_LEVELS", "TRIAGE_LEVELS", "Evidence", "EvidenceDirection", "IndicationResult", "Match", "Note",

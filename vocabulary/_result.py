@@ -4,15 +4,17 @@
 the scoring"): key order and values exactly as shown there, so two runs print the same bytes.
 ``result_from_dict`` reads a stored result (v3, or v2 without ``suggested``,
 ``evidence_direction`` and flag texts: those come from the contract's fixed table) into the same
-objects; storage exposes it as ``Submission.result_view``.
+objects; the store reads every stored result back so (``Submission.result``), keeping the
+JSON object it read in ``source`` for the two exports that promise it byte for byte
+(``as_stored()``: the JSON export's ``result``, the FHIR export's exact-result extension).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from vocabulary._indications import evidence_direction, suggested
+from vocabulary._indications import INDICATION_STATUS, evidence_direction, suggested
 from vocabulary._levels import Evidence, EvidenceDirection, Match, SafetyLevel, Triage
 
 
@@ -95,6 +97,9 @@ class ScreeningResult:
     # Outside the output JSON (the contract's object has no such keys); see docs/scoring.md.
     rescore: bool = False  # a re-score of a stored submission: never a new alert
     upgraded_from: tuple[str, ...] = ()  # the v2 ids the upgrade read (empty for a v3 document)
+    # The JSON object this result was read from (a stored or imported one), else None. Not
+    # compared: a stored result equals the same result scored again. Never modify it.
+    source: Mapping | None = field(default=None, compare=False, repr=False)
 
     def indication(self, indication_id: str) -> IndicationResult:
         return next(i for i in self.indications if i.id == indication_id)
@@ -103,6 +108,10 @@ class ScreeningResult:
     def alerts(self) -> bool:
         """Whether this result may show the patient the urgent instruction: never for a re-score."""
         return self.triage is Triage.URGENT and not self.rescore
+
+    def as_stored(self) -> Mapping:
+        """The JSON object exactly as stored (a v2 one without the keys v3 added), else ``to_dict()``."""
+        return self.source if self.source is not None else self.to_dict()
 
     def to_dict(self) -> dict:
         """The spec's output JSON object, keys in the spec's order."""
@@ -129,15 +138,21 @@ def _reasons(raw) -> tuple[Reason, ...]:
     return tuple(out)
 
 
+def _status(indication_id: str) -> Evidence:
+    """The contract's fixed regulatory status, for a stored indication that does not say it."""
+    return INDICATION_STATUS[indication_id][0]
+
+
 def _indication(ind: Mapping) -> IndicationResult:
     return IndicationResult(
-        id=ind["id"], match=Match(ind["match"]), evidence=Evidence(ind["evidence"]),
+        id=ind["id"], match=Match(ind["match"]), evidence=Evidence(ind.get("evidence") or _status(ind["id"])),
         evidence_text=str(ind.get("evidence_text", "")), reasons=_reasons(ind.get("reasons")),
         evidence_direction=EvidenceDirection(evidence_direction(ind)), suggested=suggested(ind))
 
 
-def result_from_dict(data: Mapping) -> ScreeningResult:
-    """A stored result dict as a ``ScreeningResult`` (ValueError/KeyError when it is no result)."""
+def result_from_dict(data: Mapping, *, rescore: bool = False) -> ScreeningResult:
+    """A stored result dict as a ``ScreeningResult`` (ValueError/KeyError/TypeError when it is no
+    result); ``rescore``: it was saved by a later re-score. ``data`` is kept as ``source``."""
     return ScreeningResult(
         triage=Triage(data["triage"]),
         indications=tuple(_indication(i) for i in data.get("indications", [])),
@@ -148,4 +163,4 @@ def result_from_dict(data: Mapping) -> ScreeningResult:
                      for f in data.get("safety", [])),
         notes=tuple(Note(n["id"], str(n.get("text") or "")) for n in data.get("notes", [])),
         peg=data.get("peg"), rules_version=str(data.get("rules_version", "")),
-        phq2=data.get("phq2"), gad2=data.get("gad2"))
+        phq2=data.get("phq2"), gad2=data.get("gad2"), rescore=rescore, source=data)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from clinic import runtime
 from export.tabular import neutralise
-from storage.records import AuditEvent
+from vocabulary import AuditEvent
 from workspace import session, views
 from workspace.login import nav_bar, require_staff
 

@@ -14,7 +14,7 @@ from clinic import runtime
 from export import keynumbers, summary
 from export.summary import LANGUAGE_NAMES, age
 from questionnaire.bank import load_bank
-from storage.records import Submission
+from vocabulary import IndicationResult, ScreeningResult, Submission, Triage
 from workspace import downloads, session, views
 from workspace.login import nav_bar, require_staff
 from workspace.patient_panel import patient_panel
@@ -45,40 +45,40 @@ def _triage(sub: Submission) -> None:
     level, text = views.triage_banner(sub.result)
     TRIAGE_BOX.get(level, st.info)(md(text))
     if sub.result is not None:
-        rules = sub.rules_version or sub.result.get("rules_version", "?")
+        rules = sub.rules_version or sub.result.rules_version or "?"
         st.caption(md(f"Shown as scored by rules {rules}, questionnaire {sub.questionnaire_version} "
                       "(a stored result is never rewritten)."))
         if sub.rescored:  # a re-score is never a new alert (clinical-core.md, "Triage")
             st.info(md(f"Re-scored later under rules {rules}: not a new alert."))
 
 
-def _red_flags(result: dict) -> None:
+def _red_flags(result: ScreeningResult) -> None:
     bank = load_bank()
-    flags = result.get("red_flags", [])
+    flags = result.red_flags
     st.subheader("Warning signs")
     if not flags:
         st.caption("None reported.")
     for flag in flags:
-        box = st.error if flag.get("level") == "urgent" else st.warning
+        box = st.error if flag.level is Triage.URGENT else st.warning
         words = summary.red_flag_words(bank, flag)  # its own text (v3), else the label; "unsure" said
-        items = [i for i in flag.get("items", []) if i != flag["id"]]
-        ids = " ".join([flag["id"], *items])
-        box(f"**{md(flag.get('level', '').upper())}** · {md(words)}  \n{md(ids)}")
+        items = [i for i in flag.items if i != flag.id]
+        ids = " ".join([flag.id, *items])
+        box(f"**{md(flag.level.value.upper())}** · {md(words)}  \n{md(ids)}")
 
 
-def _indication(ind: dict) -> None:
+def _indication(ind: IndicationResult) -> None:
     with st.container(border=True):
-        colour = DIRECTION_BADGE.get(summary.evidence_direction(ind), "gray")
-        st.markdown(f"**{md(views.indication_name(ind['id']))}** · "
-                    f"{md(views.MATCH_BADGE.get(ind.get('match'), ind.get('match')))} · "
+        colour = DIRECTION_BADGE.get(ind.evidence_direction, "gray")
+        st.markdown(f"**{md(views.indication_name(ind.id))}** · "
+                    f"{md(views.MATCH_BADGE[ind.match])} · "
                     f":{colour}-badge[{md(summary.status_words(ind))}]")
-        st.caption("Evidence: " + md(ind.get("evidence_text", "")))
-        for reason in ind.get("reasons", []):
-            items = ", ".join(reason.get("items", []))
-            st.markdown(f"- {md(reason.get('text', ''))}" + (f" · `{items}`" if items else ""))
+        st.caption("Evidence: " + md(ind.evidence_text))
+        for reason in ind.reasons:
+            items = ", ".join(reason.items)
+            st.markdown(f"- {md(reason.text)}" + (f" · `{items}`" if items else ""))
 
 
-def _indications(result: dict) -> None:
+def _indications(result: ScreeningResult) -> None:
     groups = summary.grouped(result)
     st.subheader(md(summary.GROUP_TITLES["suggested"]))
     if not groups["suggested"]:
@@ -92,30 +92,30 @@ def _indications(result: dict) -> None:
         for ind in groups["not_recommended"]:
             _indication(ind)
     if groups["unlikely"]:
-        names = ", ".join(views.SHORT_NAMES.get(i["id"], i["id"]) for i in groups["unlikely"])
+        names = ", ".join(views.SHORT_NAMES.get(i.id, i.id) for i in groups["unlikely"])
         with st.expander(md(f"Unlikely: {names}")):
             for ind in groups["unlikely"]:
                 _indication(ind)
 
 
-def _safety(result: dict) -> None:
+def _safety(result: ScreeningResult) -> None:
     bank = load_bank()
     st.subheader("Safety before toxin")
-    if not result.get("safety"):
+    if not result.safety:
         st.caption("No safety flags.")
     for flag in summary.safety_in_order(result):
-        badge = SAFETY_BADGE.get(flag.get("level"), md(flag.get("level", "")))
+        badge = SAFETY_BADGE[flag.level]
         line = summary.safety_words(bank, flag)
-        st.markdown(f"{badge} {md(line)} · {md(flag.get('id', ''))}")
+        st.markdown(f"{badge} {md(line)} · {md(flag.id)}")
 
 
-def _notes(result: dict) -> None:
+def _notes(result: ScreeningResult) -> None:
     bank = load_bank()
     st.subheader("Notes")
-    if not result.get("notes"):
+    if not result.notes:
         st.caption("No notes.")
-    for note in result.get("notes", []):
-        st.markdown(f"- **{md(views.flag_label(bank, note['id']))}**: {md(note.get('text', ''))}")
+    for note in result.notes:
+        st.markdown(f"- **{md(views.flag_label(bank, note.id))}**: {md(note.text)}")
 
 
 def _numbers(sub: Submission) -> None:
@@ -185,7 +185,7 @@ def detail_page() -> None:
         if sub.result is not None:
             _indications(sub.result)
     with right:
-        flagged = bool(sub.result and sub.result.get("red_flags"))
+        flagged = sub.result is not None and bool(sub.result.red_flags)
         words_first = flagged and bool(views.patient_texts(load_bank(), sub.answers))
         if words_first:
             _own_words(sub)  # the patient's words may explain a warning sign: read them early

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from export import formats
-from storage.records import Submission
+from vocabulary import Submission
 
 Progress = formats.Progress
 

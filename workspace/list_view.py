@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from questionnaire.answers import age_on
+from export.summary import age  # a list row's age, as every export says it
 from questionnaire.bank import Bank
-from storage.records import ListRow
+from vocabulary import ListRow, RedFlag, SafetyFlag, Triage
 
 TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
 # Each triage text the list can show, with its label colour (Streamlit theme colours).
@@ -75,15 +75,15 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
 
 
-def short_label(bank: Bank, flag: dict) -> str:
+def short_label(bank: Bank, flag: RedFlag | SafetyFlag) -> str:
     """A flag's name in a few words: "Thunderclap"; else its clinician label's first clause."""
-    flag_id = str(flag.get("id", ""))
+    flag_id = flag.id
     if flag_id in SHORT_FLAG:
         return SHORT_FLAG[flag_id]
     try:
         label = bank.label(flag_id)
     except KeyError:
-        label = str(flag.get("text") or flag_id)
+        label = flag.text or flag_id
     return _CUT.split(label, maxsplit=1)[0].strip() or flag_id
 
 
@@ -95,34 +95,24 @@ def triage_text(row: ListRow) -> str:
 
 
 def warning_signs(bank: Bank, row: ListRow) -> str:
-    flags = sorted((f for f in (row.result or {}).get("red_flags") or [] if isinstance(f, dict)),
-                   key=lambda f: RED_ORDER.get(f.get("level"), 2))
+    flags = sorted(row.result.red_flags if row.result is not None else (), key=lambda f: RED_ORDER[f.level])
     named = []
     for f in flags:
         name = short_label(bank, f)
-        name = f"!! {name}" if f.get("level") == "urgent" else name
-        named.append(f"{name} (unsure)" if f.get("answer") == "unsure" else name)
+        name = f"!! {name}" if f.level is Triage.URGENT else name
+        named.append(f"{name} (unsure)" if f.answer == "unsure" else name)
     return "; ".join(named)
 
 
 def safety_flags(bank: Bank, row: ListRow) -> str:
-    flags = sorted((f for f in (row.result or {}).get("safety") or [] if isinstance(f, dict)),
-                   key=lambda f: SAFETY_ORDER.get(f.get("level"), 3))
-    return "; ".join(f"{SAFETY_MARK.get(f.get('level'), '')}: {short_label(bank, f)}" for f in flags)
+    flags = sorted(row.result.safety if row.result is not None else (), key=lambda f: SAFETY_ORDER[f.level])
+    return "; ".join(f"{SAFETY_MARK[f.level]}: {short_label(bank, f)}" for f in flags)
 
 
 def suggestion_text(row: ListRow) -> str:
     if row.triage is None:
         return ""
     return "; ".join(SHORT_INDICATION.get(i, i) for i in row.suggested) or "—"
-
-
-def age(row: ListRow) -> int | None:
-    try:
-        born = date.fromisoformat(row.birth_date)
-    except ValueError:
-        return None
-    return age_on(born, row.submitted_at.date())
 
 
 def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date: bool = False) -> list[dict]:

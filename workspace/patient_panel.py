@@ -15,7 +15,7 @@ import streamlit as st
 from clinic import runtime
 from questionnaire.bank import load_bank
 from storage.errors import StoreError
-from storage.records import Submission
+from vocabulary import Submission
 from workspace import session, views, visit_history
 from workspace.session import Staff
 

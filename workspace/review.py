@@ -7,8 +7,7 @@ import streamlit as st
 
 from clinic import runtime
 from storage.errors import StoreError
-from storage.records import Submission
-from vocabulary import MAX_COMMENT
+from vocabulary import MAX_COMMENT, Submission
 from workspace import session, views
 from workspace.session import Staff
 

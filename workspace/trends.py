@@ -12,7 +12,7 @@ import streamlit as st
 from clinic import runtime
 from export import summary
 from export.filters import fold
-from storage.records import Submission
+from vocabulary import Submission
 from workspace import session, views
 from workspace.login import nav_bar, require_staff
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from export import summary
 from export.summary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, age, peg
 from questionnaire.bank import Bank, Item
-from storage.records import Submission
+from vocabulary import IndicationResult, ScreeningResult, Submission
 
 TRIAGE_BADGE = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
 TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea", "Not scored": "#eeeeee"}
@@ -41,12 +41,12 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def suggestions(result: dict | None) -> list[tuple[str, str]]:
+def suggestions(result: ScreeningResult | None) -> list[tuple[str, str]]:
     """(indication id, match) of the indications suggested to discuss, in the result's order."""
-    return [(i["id"], i["match"]) for i in summary.grouped(result)["suggested"]]
+    return [(i.id, i.match.value) for i in summary.grouped(result)["suggested"]]
 
 
-def suggestion_text(result: dict | None) -> str:
+def suggestion_text(result: ScreeningResult | None) -> str:
     parts = [f"{SHORT_NAMES.get(i, i)} ({m})" for i, m in suggestions(result)]
     return "; ".join(parts) if parts else "—"
 
@@ -142,21 +142,20 @@ TRIAGE_HEADLINE = {
 }
 
 
-def triage_banner(result: dict | None) -> tuple[str, str]:
+def triage_banner(result: ScreeningResult | None) -> tuple[str, str]:
     """(level, text) of the detail view's banner. It never says "no warning signs" while a red
     flag is listed (an "unsure" answer is a warning sign to read), nor while a contraindication is."""
     if result is None:
         return "unscored", "Not scored yet: run `python -m clinic rescore`. The answers are below."
-    level = result.get("triage")
+    level = result.triage.value
     if level in TRIAGE_HEADLINE:
         return level, TRIAGE_HEADLINE[level]
     caveat = summary.routine_caveat(result)
     return ("review", caveat + " (below).") if caveat else ("routine", "Routine: no warning signs.")
 
 
-def reason_rows(indication: dict) -> list[dict]:
-    return [{"Reason": r.get("text", ""), "Items": ", ".join(r.get("items", []))}
-            for r in indication.get("reasons", [])]
+def reason_rows(indication: IndicationResult) -> list[dict]:
+    return [{"Reason": r.text, "Items": ", ".join(r.items)} for r in indication.reasons]
 
 
 def indication_filter_options() -> list[str]:

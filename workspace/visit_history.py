@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from export import summary
-from storage.records import Submission
+from vocabulary import Submission
 from workspace import views
 
 NICE_REDUCTION = Fraction(30, 100)

@@ -1,11 +1,16 @@
-"""The records the store keeps. Frozen: a stored submission is never changed in place."""
+"""The records the store keeps and hands out. Frozen: a stored submission is never changed in place.
+
+The store (``storage``) reads and writes them; the exports and both screens only read them, so
+they live here, below all of them, with the standard library alone (no SQL, no cryptography).
+A stored result is a ``ScreeningResult`` (the vocabulary's typed objects), never a dict.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from vocabulary import ScreeningResult, result_from_dict
+from vocabulary._result import ScreeningResult
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,9 @@ class NewSubmission:
     language: str  # "en" or "es"
     questionnaire_version: str
     submitted_at: datetime  # timezone-aware, UTC
-    result: dict | None = None  # the scoring JSON; None when it could not be scored yet
+    # None when it could not be scored yet. The store seals ``result.to_dict()``; it also takes the
+    # result's JSON object as an older version stored it (storage/rows.py ``result_document``).
+    result: ScreeningResult | None = None
     rules_version: str | None = None
 
 
@@ -44,7 +51,7 @@ class Submission:
     language: str
     questionnaire_version: str
     submitted_at: datetime
-    result: dict | None
+    result: ScreeningResult | None  # the latest result; ``result.rescore`` marks a re-score
     rules_version: str | None
     triage: str | None
     reviewed_by: str | None = None
@@ -52,7 +59,6 @@ class Submission:
     comments: tuple[Comment, ...] = field(default_factory=tuple, repr=False)
     void: Void | None = None  # set when staff voided it (storage/corrections.py); never deleted
     mrn: str | None = field(default=None, repr=False)  # the medical record number staff attached
-    rescored: bool = False  # the result it carries was saved by a later re-score (never an alert)
 
     @property
     def name(self) -> str:
@@ -63,10 +69,9 @@ class Submission:
         return str(self.answers.get("patient.birth_date", ""))
 
     @property
-    def result_view(self) -> ScreeningResult | None:
-        """The stored result as the vocabulary's frozen typed objects (None when unscored); a v2
-        result reads ``suggested`` and ``evidence_direction`` from the contract's fixed table."""
-        return None if self.result is None else result_from_dict(self.result)
+    def rescored(self) -> bool:
+        """The result it carries was saved by a later re-score (never an alert)."""
+        return self.result is not None and self.result.rescore
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,13 @@ class ListRow:
     reviewed_by: str | None
     name: str = field(repr=False)
     birth_date: str = field(repr=False)
-    result: dict | None = field(repr=False)  # the latest scoring result, to name the flags
+    result: ScreeningResult | None = field(repr=False)  # the latest result, to name the flags
     void: bool = False  # voided by staff (shown only when the list asks for voided rows)
-    rescored: bool = False  # its latest result was saved by a later re-score
+
+    @property
+    def rescored(self) -> bool:
+        """Its latest result was saved by a later re-score."""
+        return self.result is not None and self.result.rescore
 
 
 @dataclass(frozen=True)
