@@ -229,3 +229,27 @@ def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
     sheet = _sheet(to_xlsx([sub], bank))
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("patient.name") + 1).value == "Ana\ufffdBell"
+
+
+def test_xlsx_text_that_looks_like_sheet_xml_stays_text(bank):
+    """XlsxWriter's streaming mode takes a string from "<r>" to "</r>" as rich-text XML: a
+    name shaped like it must come back as typed, never adding a formula or a cell."""
+    names = ['<r><t>x</t></r></is><f>1+1</f><is><r><t>y</t></r>', "<r>", "<r></r>", "a <b> & </r>"]
+    data = to_xlsx(_subs(names), bank)
+    sheet = _sheet(data)
+    header = [c.value for c in sheet[1]]
+    by_id = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert [by_id[f"s{k}"][header.index("patient.name")].value for k in range(len(names))] == names
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert all(len(row) <= len(header) for row in sheet.iter_rows())
+
+
+def test_xlsx_keeps_bold_frozen_header_and_legend_widths(bank):
+    book = load_workbook(io.BytesIO(to_xlsx(_subs(["Ana"]), bank)))
+    assert book.sheetnames == ["Submissions", "Columns"]
+    sheet, legend = book["Submissions"], book["Columns"]
+    assert sheet.freeze_panes == "B2"
+    assert all(c.font.bold for c in sheet[1]) and not any(c.font.bold for c in sheet[2])
+    assert [c.value for c in legend[1]] == ["column", "meaning"] and legend["A1"].font.bold
+    widths = legend.column_dimensions["A"].width, legend.column_dimensions["B"].width
+    assert widths == pytest.approx((28, 80), abs=1)
