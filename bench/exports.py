@@ -141,17 +141,47 @@ def _pdf_as_before(count: int, out) -> None:
     print(f"    (previous layout: {scratch.page} scratch pages drawn for {count} pages)")
 
 
+def pdf_linearity(counts: list[int], runs: int) -> None:
+    """Seconds and peak RSS growth of the PDF at each page count, the counts interleaved in each
+    of ``runs`` rounds (so load shifts touch every count alike), medians, and a least-squares
+    line through them: linear when the per-page cost is the slope at every count and the
+    intercept is small."""
+    figures: dict[int, list[tuple[float, float]]] = {n: [] for n in counts}
+    for _ in range(runs):
+        for n in counts:
+            figures[n].append(_measure(*ours("pdf", n)))
+    medians = {n: _median(figures[n]) for n in counts}
+    fit = statistics.linear_regression(counts, [medians[n][0] for n in counts])
+    mem = statistics.linear_regression(counts, [medians[n][1] for n in counts])
+    print(f"{'pages':>6} {'median s':>9} {'ms/page':>8} {'off the line':>12} {'MiB':>7}   runs (s)")
+    for n in counts:
+        seconds, mib = medians[n]
+        line = fit.intercept + fit.slope * n
+        print(f"{n:>6} {seconds:>9.2f} {seconds / n * 1000:>8.2f} {line / n * 1000:>11.2f} {mib:>7.1f}   "
+              + ", ".join(f"{f[0]:.2f}" for f in figures[n]), flush=True)
+    print(f"fit: seconds = {fit.intercept:.2f} + {fit.slope * 1000:.2f} ms x pages "
+          f"(r = {statistics.correlation(counts, [medians[n][0] for n in counts]):.4f}); "
+          f"memory = {mem.intercept:.1f} MiB + {mem.slope * 1024:.1f} KiB x pages")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="1000,10000")
     parser.add_argument("--formats", default="csv,xlsx,json,fhir,pdf")
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each side at the first count, interleaved (medians)")
+    parser.add_argument("--pdf-linearity", metavar="PAGES",
+                        help="only the PDF at these page counts (e.g. 500,1000,2000,4000), interleaved "
+                             "--runs times: medians and a fitted line")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     WORK.mkdir(exist_ok=True)
     global DOCS
     DOCS = _cached_documents()
+    if args.pdf_linearity:
+        formats.get("pdf").to_bytes(submissions(20))  # warm
+        pdf_linearity([int(c) for c in args.pdf_linearity.split(",")], args.runs)
+        return
     print(f"{'format':<6} {'count':>6} {'ours s':>8} {'base s':>8} {'ratio':>6} {'aim':>5} "
           f"{'ours MiB':>9} {'base MiB':>9}")
     for fmt in args.formats.split(","):
