@@ -156,8 +156,8 @@ def pdf_linearity(counts: list[int], runs: int) -> None:
     print(f"{'pages':>6} {'median s':>9} {'ms/page':>8} {'off the line':>12} {'MiB':>7}   runs (s)")
     for n in counts:
         seconds, mib = medians[n]
-        line = fit.intercept + fit.slope * n
-        print(f"{n:>6} {seconds:>9.2f} {seconds / n * 1000:>8.2f} {line / n * 1000:>11.2f} {mib:>7.1f}   "
+        off = seconds / (fit.intercept + fit.slope * n) - 1
+        print(f"{n:>6} {seconds:>9.2f} {seconds / n * 1000:>8.2f} {off:>+12.1%} {mib:>7.1f}   "
               + ", ".join(f"{f[0]:.2f}" for f in figures[n]), flush=True)
     print(f"fit: seconds = {fit.intercept:.2f} + {fit.slope * 1000:.2f} ms x pages "
           f"(r = {statistics.correlation(counts, [medians[n][0] for n in counts]):.4f}); "
