@@ -1,6 +1,7 @@
 """Exports at clinic scale, each beside its baseline, in one process (issue 10, part 2).
 
     .venv/bin/python bench/exports.py [--counts 1000,10000] [--formats csv,xlsx,json,fhir,pdf]
+    .venv/bin/python bench/exports.py --pdf-linearity 500,1000,2000,4000 --runs 3
 
 Inputs: a few distinct documents built from the item bank (tests/documents.py) and scored by
 the real scoring, cached under /tmp keyed by bank and rules version, then repeated with a new
@@ -23,7 +24,9 @@ reports seconds and peak RSS growth (VmHWM - VmRSS).
 
 Aims: CSV <= 2x, XLSX <= 10x, JSON <= 3x, FHIR <= 5x; PDF seconds per page the same at both
 counts (linear) and each page drawn once; our peak RSS flat as the count grows (the PDF's grows:
-fpdf2 keeps a document's pages until it writes the file). Prints figures and ratios;
+fpdf2 keeps a document's pages until it writes the file). ``--pdf-linearity`` times only the
+PDF at several page counts, interleaved in each round, and fits a line through the medians
+(seconds and memory against pages). Prints figures and ratios;
 docs/benchmarks.md records them. Not a test: no pass/fail.
 """
 
