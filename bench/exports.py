@@ -135,6 +135,25 @@ def baseline(fmt: str, count: int):
     return lambda: None, lambda _: _to_file("base.pdf", lambda fh: _pdf_as_before(count, fh))
 
 
+def _xlsx_as_before(count: int, out) -> None:
+    """The Excel writer before XlsxWriter: openpyxl's write-only mode (the same cells)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Submissions")
+    sheet.freeze_panes = "B2"
+    every, bold = tabular.rows(submissions(count)), Font(bold=True)
+    header = [WriteOnlyCell(sheet, value=c) for c in next(every)]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    for cells in every:
+        sheet.append(tabular._xlsx_cells(cells))
+    book.save(out)
+
+
 def _pdf_as_before(count: int, out) -> None:
     """The layout before issue 10: each style tried by drawing it on a scratch document."""
     bank, doc, scratch = load_bank(), new_pdf(), new_pdf()
@@ -177,6 +196,8 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,xlsx,json,fhir,pdf")
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each side at the first count, interleaved (medians)")
+    parser.add_argument("--xlsx-before", action="store_true",
+                        help="also time the previous Excel writer (openpyxl's write-only mode)")
     parser.add_argument("--pdf-linearity", metavar="PAGES",
                         help="only the PDF at these page counts (e.g. 500,1000,2000,4000), interleaved "
                              "--runs times: medians and a fitted line")
@@ -210,6 +231,11 @@ def main() -> None:
             aim = f"{AIMS[fmt]:.0f}x" if fmt in AIMS else ""
             print(f"{fmt:<6} {count:>6} {mine[2]:>8.2f} {base[2]:>8.2f} {mine[2] / base[2]:>5.1f}x {aim:>5} "
                   f"{mine[0] / base[0]:>9.1f}x {mine[1]:>9.1f} {base[1]:>9.1f}", flush=True)
+            if fmt == "xlsx" and args.xlsx_before:
+                before = _median([_measure(lambda: __import__("openpyxl"), lambda _, n=count: _to_file(
+                    "before.xlsx", lambda fh: _xlsx_as_before(n, fh))) for _ in range(runs)])
+                print(f"{'before':<6} {count:>6} {before[2]:>8.2f} {'':>8} {before[2] / base[2]:>5.1f}x "
+                      f"{'':>5} {before[0] / base[0]:>9.1f}x {before[1]:>9.1f}   (openpyxl write-only)")
         if fmt == "pdf" and len(per_page) > 1:
             print(f"pdf CPU seconds per page: {', '.join(f'{p * 1000:.1f} ms' for p in per_page)} "
                   f"(ratio {per_page[-1] / per_page[0]:.2f}; 1.00 is linear); each page drawn once")
