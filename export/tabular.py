@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 from xml.sax.saxutils import escape as xml_escape
@@ -193,9 +194,16 @@ XLSX_OPTIONS = {"constant_memory": True,  # one row in memory at a time, flushed
 
 def write_xlsx(submissions: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
     """An .xlsx workbook, streamed (XlsxWriter's constant-memory mode): sheet "Submissions"
-    (the rows, bold frozen header) and sheet "Columns" (id -> label)."""
-    bank = bank or load_bank()
-    book = Workbook(out, XLSX_OPTIONS)
+    (the rows, bold frozen header) and sheet "Columns" (id -> label).
+
+    XlsxWriter keeps the rows in a temporary file until the workbook is closed; it lives in a
+    directory of its own that is removed however the export ends (a failed one included), so
+    no patient's row is left behind on disk."""
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as scratch:
+        _write_workbook(Workbook(out, XLSX_OPTIONS | {"tmpdir": scratch}), submissions, bank or load_bank())
+
+
+def _write_workbook(book: Workbook, submissions: Iterable[Submission], bank: Bank) -> None:
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("Submissions")
     sheet.freeze_panes(1, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from dataclasses import replace
 
 import pandas as pd
@@ -253,3 +254,18 @@ def test_xlsx_keeps_bold_frozen_header_and_legend_widths(bank):
     assert [c.value for c in legend[1]] == ["column", "meaning"] and legend["A1"].font.bold
     widths = legend.column_dimensions["A"].width, legend.column_dimensions["B"].width
     assert widths == pytest.approx((28, 80), abs=1)
+
+
+def test_a_failed_xlsx_export_leaves_no_rows_on_disk(bank, tmp_path, monkeypatch):
+    """XlsxWriter streams rows to a temporary file: an export that fails half-way (the store
+    goes away) must not leave the patients' rows behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def failing():
+        yield from _subs(["Ana María"])
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError, match="store went away"):
+        to_xlsx(failing(), bank)
+    assert list(tmp_path.iterdir()) == []
+    assert _sheet(to_xlsx(_subs(["Ana María"]), bank)).max_row == 4 and list(tmp_path.iterdir()) == []
