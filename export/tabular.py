@@ -51,6 +51,9 @@ INDICATION_COLUMNS = tuple(f"{kind}.{i}" for i in summary.INDICATIONS
 FLAG_COLUMNS = ("red_flags", "red_flag_names", "safety_flags", "safety_flag_names", "notes", "comments")
 RESULT_COLUMNS = (*SCORE_COLUMNS, *INDICATION_COLUMNS, *FLAG_COLUMNS)
 NAME_JOINER = " | "
+# An Excel cell holds at most this many UTF-16 units; a longer text is cut with this note.
+XLSX_CELL_LIMIT = 32_767
+XLSX_CUT_NOTE = " … [cut at Excel's cell limit; the CSV and JSON exports hold the whole text]"
 # Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -177,11 +180,21 @@ def _xlsx_text(value: str) -> str:
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _XLSX_ILLEGAL.sub("\ufffd", value)
+    if len(value) > XLSX_CELL_LIMIT // 2 and len(value.encode("utf-16-le")) // 2 > XLSX_CELL_LIMIT:
+        value = _cut_to_cell(value)
     if value.startswith("<r>") and value.endswith("</r>"):
         # XlsxWriter's constant-memory mode writes such a string as ready-made rich-text XML,
         # unescaped: hand it that XML, escaped, so the cell holds exactly this text.
         return f'<r><t xml:space="preserve">{xml_escape(value)}</t></r>'
     return value
+
+
+def _cut_to_cell(value: str) -> str:
+    """A text longer than an Excel cell holds (XlsxWriter would cut it silently): cut, and
+    say so in the cell."""
+    room = XLSX_CELL_LIMIT - len(XLSX_CUT_NOTE) - 2  # UTF-16 units; an astral character is 2
+    kept = value.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+    return kept + XLSX_CUT_NOTE
 
 
 def _xlsx_cells(cells: list[Cell]) -> list[Cell]:

@@ -269,3 +269,18 @@ def test_a_failed_xlsx_export_leaves_no_rows_on_disk(bank, tmp_path, monkeypatch
         to_xlsx(failing(), bank)
     assert list(tmp_path.iterdir()) == []
     assert _sheet(to_xlsx(_subs(["Ana María"]), bank)).max_row == 4 and list(tmp_path.iterdir()) == []
+
+
+def test_xlsx_text_longer_than_a_cell_is_cut_visibly_and_csv_keeps_it(bank):
+    """Excel holds 32,767 UTF-16 units in a cell: a longer comment is cut there with a note,
+    never silently; the CSV keeps every character."""
+    long_text = "Día 👩‍⚕️ " * 4_000  # 40,000 code points, more UTF-16 units (the astral ones count 2)
+    sub = replace(samples.submission(samples.answers(), None),
+                  comments=(Comment("dr.ana", long_text, WHEN, 1),))
+    sheet = _sheet(to_xlsx([sub], bank))
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("comments") + 1).value
+    assert cell.endswith("[cut at Excel's cell limit; the CSV and JSON exports hold the whole text]")
+    assert len(cell.encode("utf-16-le")) // 2 <= 32_767
+    assert cell.startswith(f"dr.ana, {WHEN.isoformat()}: Día 👩‍⚕️ Día")
+    assert _read_csv(to_csv([sub], bank)).iloc[0].comments == f"dr.ana, {WHEN.isoformat()}: {long_text}"
