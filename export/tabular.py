@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,7 @@ INDICATION_COLUMNS = tuple(f"{kind}.{i}" for i in summary.INDICATIONS
 FLAG_COLUMNS = ("red_flags", "red_flag_names", "safety_flags", "safety_flag_names", "notes", "comments")
 RESULT_COLUMNS = (*SCORE_COLUMNS, *INDICATION_COLUMNS, *FLAG_COLUMNS)
 NAME_JOINER = " | "
+XLSX_MAX_ROWS = 1_048_576  # rows in an Excel sheet, the header's included
 # An Excel cell holds at most this many UTF-16 units; a longer text is cut with this note.
 XLSX_CELL_LIMIT = 32_767
 XLSX_CUT_NOTE = " … [cut at Excel's cell limit; the CSV and JSON exports hold the whole text]"
@@ -230,15 +232,22 @@ def _write_workbook(book: Workbook, submissions: Iterable[Submission], bank: Ban
 
 
 def _write_xlsx_row(sheet: Worksheet, number: int, cells: list[Cell]) -> None:
-    """Text as strings (never a formula: no type guessing), numbers as numbers; an absent or
-    empty cell is not written (a reader sees an empty cell)."""
+    """Text as strings (never a formula: no type guessing), numbers as numbers (one that is
+    not finite as its text); an absent or empty cell is not written (a reader sees an empty
+    cell)."""
+    if number >= XLSX_MAX_ROWS:  # XlsxWriter would drop the row without a word
+        raise ValueError(f"an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} submissions; "
+                         "export this many as CSV or JSON")
     text, number_cell = sheet.write_string, sheet.write_number
     for col, value in enumerate(cells):
         if type(value) is str:
             if value:
                 text(number, col, _xlsx_text(value))
         elif value is not None:
-            number_cell(number, col, value)
+            if type(value) is float and not math.isfinite(value):
+                text(number, col, str(value))
+            else:
+                number_cell(number, col, value)
 
 
 def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> bytes:

@@ -10,12 +10,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 import samples
+import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from samples import WHEN
 
-from export import summary
+from export import summary, tabular
 from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
 from storage.records import Comment
 
@@ -284,3 +285,16 @@ def test_xlsx_text_longer_than_a_cell_is_cut_visibly_and_csv_keeps_it(bank):
     assert len(cell.encode("utf-16-le")) // 2 <= 32_767
     assert cell.startswith(f"dr.ana, {WHEN.isoformat()}: Día 👩‍⚕️ Día")
     assert _read_csv(to_csv([sub], bank)).iloc[0].comments == f"dr.ana, {WHEN.isoformat()}: {long_text}"
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds_and_keeps_odd_numbers(bank):
+    """XlsxWriter drops a row past the sheet's last one without a word, and refuses a number
+    that is not finite: the export says so, or writes the number as text."""
+    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
+    sheet = book.add_worksheet("Submissions")
+    tabular._write_xlsx_row(sheet, 1, ["s1", float("nan"), float("-inf"), 2.5, 3, None, ""])
+    with pytest.raises(ValueError, match="at most 1,048,575 submissions; export this many as CSV or JSON"):
+        tabular._write_xlsx_row(sheet, 1_048_576, ["s2"])
+    book.close()
+    read = load_workbook(io.BytesIO(book.filename.getvalue()))["Submissions"]
+    assert [c.value for c in read[2]] == ["s1", "nan", "-inf", 2.5, 3]  # row 1 counted from 0
