@@ -1,6 +1,7 @@
 """Exports at clinic scale, each beside its baseline, in one process (issue 10, part 2).
 
     .venv/bin/python bench/exports.py [--counts 1000,10000] [--formats csv,xlsx,json,fhir,pdf]
+    .venv/bin/python bench/exports.py --pdf-linearity 500,1000,2000,4000 --runs 3
 
 Inputs: a few distinct documents built from the item bank (tests/documents.py) and scored by
 the real scoring, cached under /tmp keyed by bank and rules version, then repeated with a new
@@ -10,7 +11,9 @@ At the first count each side runs ``--runs`` times, interleaved, and medians are
 machine is shared); at larger counts once. Each measurement runs in a forked child of this
 process (so one's memory never counts for the next): the child builds what the side needs,
 resets its peak RSS (``/proc/self/clear_refs``), times the write to a file under /tmp, and
-reports seconds and peak RSS growth (VmHWM - VmRSS).
+reports wall and CPU seconds and peak RSS growth (VmHWM - VmRSS). The seconds and ratios
+printed are the child's CPU seconds (the machine is shared: other processes stretch the wall
+clock far more than a process's own CPU time); the wall-clock ratio is printed beside them.
 
 | ours                          | baseline (its input built before the clock starts)          |
 |-------------------------------|-------------------------------------------------------------|
@@ -23,7 +26,9 @@ reports seconds and peak RSS growth (VmHWM - VmRSS).
 
 Aims: CSV <= 2x, XLSX <= 10x, JSON <= 3x, FHIR <= 5x; PDF seconds per page the same at both
 counts (linear) and each page drawn once; our peak RSS flat as the count grows (the PDF's grows:
-fpdf2 keeps a document's pages until it writes the file). Prints figures and ratios;
+fpdf2 keeps a document's pages until it writes the file). ``--pdf-linearity`` times only the
+PDF at several page counts, interleaved in each round, and fits a line through the medians
+(seconds and memory against pages). Prints figures and ratios;
 docs/benchmarks.md records them. Not a test: no pass/fail.
 """
 
@@ -73,8 +78,10 @@ def _kib(field: str) -> int:
     return 0
 
 
-def _measure(prepare, run) -> tuple[float, float]:
-    """(seconds, peak RSS growth in MiB) of ``run(prepare())`` in a forked child."""
+def _measure(prepare, run) -> tuple[float, float, float]:
+    """(seconds, peak RSS growth in MiB, CPU seconds) of ``run(prepare())`` in a forked child.
+    The CPU seconds are the child's own (user + system), which other processes on a loaded
+    machine stretch far less than the wall clock."""
     read, write = os.pipe()
     child = os.fork()
     if child == 0:
@@ -82,10 +89,10 @@ def _measure(prepare, run) -> tuple[float, float]:
         data = prepare()
         Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
         start_rss = _kib("VmRSS")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run(data)
-        seconds = time.perf_counter() - started
-        os.write(write, json.dumps([seconds, (_kib("VmHWM") - start_rss) / 1024]).encode())
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        os.write(write, json.dumps([seconds, (_kib("VmHWM") - start_rss) / 1024, cpu]).encode())
         os._exit(0)
     os.close(write)
     with os.fdopen(read) as fh:
@@ -94,8 +101,9 @@ def _measure(prepare, run) -> tuple[float, float]:
     return tuple(json.loads(answer))
 
 
-def _median(figures: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(f[0] for f in figures), statistics.median(f[1] for f in figures)
+def _median(figures: list[tuple[float, ...]]) -> tuple[float, ...]:
+    """The median of each figure (wall seconds, MiB, CPU seconds) over the runs."""
+    return tuple(statistics.median(f[k] for f in figures) for k in range(len(figures[0])))
 
 
 def _to_file(name: str, write) -> None:
@@ -127,6 +135,25 @@ def baseline(fmt: str, count: int):
     return lambda: None, lambda _: _to_file("base.pdf", lambda fh: _pdf_as_before(count, fh))
 
 
+def _xlsx_as_before(count: int, out) -> None:
+    """The Excel writer before XlsxWriter: openpyxl's write-only mode (the same cells)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Submissions")
+    sheet.freeze_panes = "B2"
+    every, bold = tabular.rows(submissions(count)), Font(bold=True)
+    header = [WriteOnlyCell(sheet, value=c) for c in next(every)]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    for cells in every:
+        sheet.append(tabular._xlsx_cells(cells))
+    book.save(out)
+
+
 def _pdf_as_before(count: int, out) -> None:
     """The layout before issue 10: each style tried by drawing it on a scratch document."""
     bank, doc, scratch = load_bank(), new_pdf(), new_pdf()
@@ -141,43 +168,76 @@ def _pdf_as_before(count: int, out) -> None:
     print(f"    (previous layout: {scratch.page} scratch pages drawn for {count} pages)")
 
 
+def pdf_linearity(counts: list[int], runs: int) -> None:
+    """CPU seconds and peak RSS growth of the PDF at each page count, the counts interleaved in
+    each of ``runs`` rounds (so load shifts touch every count alike), medians, and a
+    least-squares line through them: linear when every count sits on the line (its per-page
+    cost is the slope) and the intercept is small. Wall seconds are printed beside them."""
+    figures: dict[int, list] = {n: [] for n in counts}
+    for _ in range(runs):
+        for n in counts:
+            figures[n].append(_measure(*ours("pdf", n)))
+    cpu = [statistics.median(f[2] for f in figures[n]) for n in counts]
+    mib = [statistics.median(f[1] for f in figures[n]) for n in counts]
+    fit, mem = statistics.linear_regression(counts, cpu), statistics.linear_regression(counts, mib)
+    print(f"{'pages':>6} {'CPU s':>7} {'ms/page':>8} {'off the line':>12} {'MiB':>6}   wall s of each run")
+    for n, seconds, peak in zip(counts, cpu, mib, strict=True):
+        off = seconds / (fit.intercept + fit.slope * n) - 1
+        print(f"{n:>6} {seconds:>7.2f} {seconds / n * 1000:>8.2f} {off:>+12.1%} {peak:>6.1f}   "
+              + ", ".join(f"{f[0]:.2f}" for f in figures[n]), flush=True)
+    print(f"fit: CPU seconds = {fit.intercept:.2f} + {fit.slope * 1000:.2f} ms x pages "
+          f"(r = {statistics.correlation(counts, cpu):.4f}); "
+          f"memory = {mem.intercept:.1f} MiB + {mem.slope * 1024:.1f} KiB x pages")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="1000,10000")
     parser.add_argument("--formats", default="csv,xlsx,json,fhir,pdf")
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each side at the first count, interleaved (medians)")
+    parser.add_argument("--xlsx-before", action="store_true",
+                        help="also time the previous Excel writer (openpyxl's write-only mode)")
+    parser.add_argument("--pdf-linearity", metavar="PAGES",
+                        help="only the PDF at these page counts (e.g. 500,1000,2000,4000), interleaved "
+                             "--runs times: medians and a fitted line")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     WORK.mkdir(exist_ok=True)
     global DOCS
     DOCS = _cached_documents()
+    if args.pdf_linearity:
+        formats.get("pdf").to_bytes(submissions(20))  # warm
+        pdf_linearity([int(c) for c in args.pdf_linearity.split(",")], args.runs)
+        return
     print(f"{'format':<6} {'count':>6} {'ours s':>8} {'base s':>8} {'ratio':>6} {'aim':>5} "
-          f"{'ours MiB':>9} {'base MiB':>9}")
+          f"{'wall ratio':>10} {'ours MiB':>9} {'base MiB':>9}   (s: CPU seconds)")
     for fmt in args.formats.split(","):
         formats.get(fmt).to_bytes(submissions(20))  # warm: imports and the bank's caches
         per_page = []
         for count in counts:
             runs = args.runs if count == counts[0] else 1
-            if fmt == "pdf" and count != counts[0]:
-                mine, mine_mib = _measure(*ours(fmt, count))
-            elif fmt == "pdf":
-                mine, mine_mib = _median([_measure(*ours(fmt, count)) for _ in range(runs)])
-                base, base_mib = _measure(*baseline(fmt, count))  # the old layout, once: it is slow
+            if fmt == "pdf":
+                mine = _median([_measure(*ours(fmt, count)) for _ in range(runs)])
+                per_page.append(mine[2] / count)
+                if count != counts[0]:
+                    print(f"{fmt:<6} {count:>6} {mine[2]:>8.2f} {'':>8} {'':>6} {'':>5} {'':>10} "
+                          f"{mine[1]:>9.1f}", flush=True)
+                    continue
+                base = _measure(*baseline(fmt, count))  # the old layout, once: it is slow
             else:
                 pairs = [(_measure(*ours(fmt, count)), _measure(*baseline(fmt, count))) for _ in range(runs)]
-                mine, mine_mib = _median([p[0] for p in pairs])
-                base, base_mib = _median([p[1] for p in pairs])
-            if fmt == "pdf":
-                per_page.append(mine / count)
-                if count != counts[0]:
-                    print(f"{fmt:<6} {count:>6} {mine:>8.2f} {'':>8} {'':>6} {'':>5} {mine_mib:>9.1f}")
-                    continue
+                mine, base = _median([p[0] for p in pairs]), _median([p[1] for p in pairs])
             aim = f"{AIMS[fmt]:.0f}x" if fmt in AIMS else ""
-            print(f"{fmt:<6} {count:>6} {mine:>8.2f} {base:>8.2f} {mine / base:>5.1f}x {aim:>5} "
-                  f"{mine_mib:>9.1f} {base_mib:>9.1f}", flush=True)
+            print(f"{fmt:<6} {count:>6} {mine[2]:>8.2f} {base[2]:>8.2f} {mine[2] / base[2]:>5.1f}x {aim:>5} "
+                  f"{mine[0] / base[0]:>9.1f}x {mine[1]:>9.1f} {base[1]:>9.1f}", flush=True)
+            if fmt == "xlsx" and args.xlsx_before:
+                before = _median([_measure(lambda: __import__("openpyxl"), lambda _, n=count: _to_file(
+                    "before.xlsx", lambda fh: _xlsx_as_before(n, fh))) for _ in range(runs)])
+                print(f"{'before':<6} {count:>6} {before[2]:>8.2f} {'':>8} {before[2] / base[2]:>5.1f}x "
+                      f"{'':>5} {before[0] / base[0]:>9.1f}x {before[1]:>9.1f}   (openpyxl write-only)")
         if fmt == "pdf" and len(per_page) > 1:
-            print(f"pdf seconds per page: {', '.join(f'{p * 1000:.1f} ms' for p in per_page)} "
+            print(f"pdf CPU seconds per page: {', '.join(f'{p * 1000:.1f} ms' for p in per_page)} "
                   f"(ratio {per_page[-1] / per_page[0]:.2f}; 1.00 is linear); each page drawn once")
 
 

@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
+from xml.sax.saxutils import escape as xml_escape
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from export import summary
 from questionnaire.bank import Bank, load_bank
@@ -49,6 +52,10 @@ INDICATION_COLUMNS = tuple(f"{kind}.{i}" for i in summary.INDICATIONS
 FLAG_COLUMNS = ("red_flags", "red_flag_names", "safety_flags", "safety_flag_names", "notes", "comments")
 RESULT_COLUMNS = (*SCORE_COLUMNS, *INDICATION_COLUMNS, *FLAG_COLUMNS)
 NAME_JOINER = " | "
+XLSX_MAX_ROWS = 1_048_576  # rows in an Excel sheet, the header's included
+# An Excel cell holds at most this many UTF-16 units; a longer text is cut with this note.
+XLSX_CELL_LIMIT = 32_767
+XLSX_CUT_NOTE = " … [cut at Excel's cell limit; the CSV and JSON exports hold the whole text]"
 # Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -173,33 +180,73 @@ def _xlsx_text(value: str) -> str:
     """XML keeps no carriage return (a reader turns it into a line feed): write line feeds."""
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _XLSX_ILLEGAL.sub("\ufffd", value)
+    value = _XLSX_ILLEGAL.sub("\ufffd", value)
+    if len(value) > XLSX_CELL_LIMIT // 2 and len(value.encode("utf-16-le")) // 2 > XLSX_CELL_LIMIT:
+        value = _cut_to_cell(value)
+    if value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter's constant-memory mode writes such a string as ready-made rich-text XML,
+        # unescaped: hand it that XML, escaped, so the cell holds exactly this text.
+        return f'<r><t xml:space="preserve">{xml_escape(value)}</t></r>'
+    return value
+
+
+def _cut_to_cell(value: str) -> str:
+    """A text longer than an Excel cell holds (XlsxWriter would cut it silently): cut, and
+    say so in the cell."""
+    room = XLSX_CELL_LIMIT - len(XLSX_CUT_NOTE) - 2  # UTF-16 units; an astral character is 2
+    kept = value.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+    return kept + XLSX_CUT_NOTE
 
 
 def _xlsx_cells(cells: list[Cell]) -> list[Cell]:
-    # A neutralised text never starts with "=", so openpyxl stores it as a string, never a formula.
     return [_xlsx_text(v) if isinstance(v, str) else v for v in cells]
 
 
+XLSX_OPTIONS = {"constant_memory": True,  # one row in memory at a time, flushed as the next begins
+                "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+
+
 def write_xlsx(submissions: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
-    """An .xlsx workbook, streamed (openpyxl write-only): sheet "Submissions" (the rows, bold
-    frozen header) and sheet "Columns" (id -> label)."""
-    bank = bank or load_bank()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Submissions")
-    sheet.freeze_panes = "B2"
+    """An .xlsx workbook, streamed (XlsxWriter's constant-memory mode): sheet "Submissions"
+    (the rows, bold frozen header) and sheet "Columns" (id -> label).
+
+    XlsxWriter keeps the rows in a temporary file until the workbook is closed; it lives in a
+    directory of its own that is removed however the export ends (a failed one included), so
+    no patient's row is left behind on disk."""
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as scratch:
+        _write_workbook(Workbook(out, XLSX_OPTIONS | {"tmpdir": scratch}), submissions, bank or load_bank())
+
+
+def _write_workbook(book: Workbook, submissions: Iterable[Submission], bank: Bank) -> None:
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("Submissions")
+    sheet.freeze_panes(1, 1)
     every = rows(submissions, bank)
-    sheet.append([_bold(sheet, c) for c in next(every)])
-    for cells in every:
-        sheet.append(_xlsx_cells(cells))
-    _legend(book.create_sheet("Columns"), bank)
-    book.save(out)
+    for col, name in enumerate(next(every)):
+        sheet.write_string(0, col, name, bold)
+    for number, cells in enumerate(every, start=1):
+        _write_xlsx_row(sheet, number, cells)
+    _legend(book.add_worksheet("Columns"), bank, bold)
+    book.close()
 
 
-def _bold(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+def _write_xlsx_row(sheet: Worksheet, number: int, cells: list[Cell]) -> None:
+    """Text as strings (never a formula: no type guessing), numbers as numbers (one that is
+    not finite as its text); an absent or empty cell is not written (a reader sees an empty
+    cell)."""
+    if number >= XLSX_MAX_ROWS:  # XlsxWriter would drop the row without a word
+        raise ValueError(f"an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} submissions; "
+                         "export this many as CSV or JSON")
+    text, number_cell = sheet.write_string, sheet.write_number
+    for col, value in enumerate(cells):
+        if type(value) is str:
+            if value:
+                text(number, col, _xlsx_text(value))
+        elif value is not None:
+            if type(value) is float and not math.isfinite(value):
+                text(number, col, str(value))
+            else:
+                number_cell(number, col, value)
 
 
 def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> bytes:
@@ -208,10 +255,11 @@ def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> byte
     return out.getvalue()
 
 
-def _legend(sheet, bank: Bank) -> None:
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 80
-    sheet.append([_bold(sheet, "column"), _bold(sheet, "meaning")])
+def _legend(sheet: Worksheet, bank: Bank, bold: Format) -> None:
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 80)
+    sheet.write_string(0, 0, "column", bold)
+    sheet.write_string(0, 1, "meaning", bold)
     labels = {item.id: item.label for item in bank.items}
     labels |= {r.id: f"{r.label} (v2 question, retired in v3)" for r in bank.retired.values()}
     for i in summary.INDICATIONS:
@@ -230,5 +278,6 @@ def _legend(sheet, bank: Bank) -> None:
                "safety_flag_names": "Safety flags: LEVEL: text ( | -separated)",
                "rescore": "yes: this result was saved by a later re-score, never a new alert",
                "notes": "Note ids", "comments": "Clinician comments, newest first (author, time: text)"}
-    for column in columns(bank):
-        sheet.append([column, labels.get(column, "")])
+    for number, column in enumerate(columns(bank), start=1):
+        sheet.write_string(number, 0, column)
+        sheet.write_string(number, 1, labels.get(column, ""))

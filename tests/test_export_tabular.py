@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from dataclasses import replace
 
 import pandas as pd
 import patients
 import pytest
 import samples
+import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from samples import WHEN
 
-from export import summary
+from export import summary, tabular
 from export.tabular import FORMULA_TRIGGERS, columns, neutralise, restore, to_csv, to_xlsx
 from vocabulary import Comment
 
@@ -230,3 +232,70 @@ def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
     sheet = _sheet(to_xlsx([sub], bank))
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("patient.name") + 1).value == "Ana\ufffdBell"
+
+
+def test_xlsx_text_that_looks_like_sheet_xml_stays_text(bank):
+    """XlsxWriter's streaming mode takes a string from "<r>" to "</r>" as rich-text XML: a
+    name shaped like it must come back as typed, never adding a formula or a cell."""
+    names = ['<r><t>x</t></r></is><f>1+1</f><is><r><t>y</t></r>', "<r>", "<r></r>", "a <b> & </r>"]
+    data = to_xlsx(_subs(names), bank)
+    sheet = _sheet(data)
+    header = [c.value for c in sheet[1]]
+    by_id = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert [by_id[f"s{k}"][header.index("patient.name")].value for k in range(len(names))] == names
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert all(len(row) <= len(header) for row in sheet.iter_rows())
+
+
+def test_xlsx_keeps_bold_frozen_header_and_legend_widths(bank):
+    book = load_workbook(io.BytesIO(to_xlsx(_subs(["Ana"]), bank)))
+    assert book.sheetnames == ["Submissions", "Columns"]
+    sheet, legend = book["Submissions"], book["Columns"]
+    assert sheet.freeze_panes == "B2"
+    assert all(c.font.bold for c in sheet[1]) and not any(c.font.bold for c in sheet[2])
+    assert [c.value for c in legend[1]] == ["column", "meaning"] and legend["A1"].font.bold
+    widths = legend.column_dimensions["A"].width, legend.column_dimensions["B"].width
+    assert widths == pytest.approx((28, 80), abs=1)
+
+
+def test_a_failed_xlsx_export_leaves_no_rows_on_disk(bank, tmp_path, monkeypatch):
+    """XlsxWriter streams rows to a temporary file: an export that fails half-way (the store
+    goes away) must not leave the patients' rows behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def failing():
+        yield from _subs(["Ana María"])
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError, match="store went away"):
+        to_xlsx(failing(), bank)
+    assert list(tmp_path.iterdir()) == []
+    assert _sheet(to_xlsx(_subs(["Ana María"]), bank)).max_row == 4 and list(tmp_path.iterdir()) == []
+
+
+def test_xlsx_text_longer_than_a_cell_is_cut_visibly_and_csv_keeps_it(bank):
+    """Excel holds 32,767 UTF-16 units in a cell: a longer comment is cut there with a note,
+    never silently; the CSV keeps every character."""
+    long_text = "Día 👩‍⚕️ " * 4_000  # 40,000 code points, more UTF-16 units (the astral ones count 2)
+    sub = replace(samples.submission(samples.answers(), None),
+                  comments=(Comment("dr.ana", long_text, WHEN, 1),))
+    sheet = _sheet(to_xlsx([sub], bank))
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("comments") + 1).value
+    assert cell.endswith("[cut at Excel's cell limit; the CSV and JSON exports hold the whole text]")
+    assert len(cell.encode("utf-16-le")) // 2 <= 32_767
+    assert cell.startswith(f"dr.ana, {WHEN.isoformat()}: Día 👩‍⚕️ Día")
+    assert _read_csv(to_csv([sub], bank)).iloc[0].comments == f"dr.ana, {WHEN.isoformat()}: {long_text}"
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds_and_keeps_odd_numbers(bank):
+    """XlsxWriter drops a row past the sheet's last one without a word, and refuses a number
+    that is not finite: the export says so, or writes the number as text."""
+    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
+    sheet = book.add_worksheet("Submissions")
+    tabular._write_xlsx_row(sheet, 1, ["s1", float("nan"), float("-inf"), 2.5, 3, None, ""])
+    with pytest.raises(ValueError, match="at most 1,048,575 submissions; export this many as CSV or JSON"):
+        tabular._write_xlsx_row(sheet, 1_048_576, ["s2"])
+    book.close()
+    read = load_workbook(io.BytesIO(book.filename.getvalue()))["Submissions"]
+    assert [c.value for c in read[2]] == ["s1", "nan", "-inf", 2.5, 3]  # row 1 counted from 0
