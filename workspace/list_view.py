@@ -9,6 +9,7 @@ text, so nothing a patient typed is read as Markdown or HTML.
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date, datetime, timedelta
 
 from questionnaire.answers import age_on
@@ -142,6 +143,39 @@ def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date:
             "Reviewed": "✓" if row.reviewed_by else "",
         })
     return shown
+
+
+# How the tablet's grid lays text out (st.dataframe's canvas; 18 px base font, so 15.75 px cells):
+# a line is at most (width - 2 x 8.5 px padding) / CHAR_PX characters, estimated on the wide side
+# so that the grid never needs more lines than counted here; a line is LINE_PX tall.
+CHAR_PX, PADDING_PX, LINE_PX, ROW_PAD_PX = 7.4, 17, 20, 14
+WRAP_FROM_PX = 73  # the grid wraps text only in rows taller than 4rem (72 px at 18 px)
+MAX_LINES = 14  # a row taller than this is cut (14 flags in one row)
+
+
+def lines_needed(text: object, width_px: int) -> int:
+    """Lines ``text`` takes in a column ``width_px`` wide (words never split unless longer
+    than a line, as the grid does)."""
+    if text is None or text == "":
+        return 1
+    chars = max(1, int((width_px - PADDING_PX) / CHAR_PX))
+    return max(1, len(textwrap.wrap(str(text), width=chars, break_long_words=True, break_on_hyphens=True)))
+
+
+def hyphen_breaks(name: str, width_px: int) -> str:
+    """A word too long for the column broken after its hyphens ("Hernández-" / "Castellanos"),
+    where the grid would otherwise break it anywhere."""
+    chars = max(1, int((width_px - PADDING_PX) / CHAR_PX))
+    return " ".join(w.replace("-", "-\n") if len(w) > chars else w for w in name.split(" "))
+
+
+def row_height(shown: list[dict], widths: dict[str, int]) -> int | None:
+    """The row height (px) that shows every cell of the page whole, or None when one line fits
+    everything (the grid's own height). Text columns only (``widths``: column -> px)."""
+    lines = max((lines_needed(row[c], w) for row in shown for c, w in widths.items()), default=1)
+    if lines <= 1:
+        return None
+    return max(WRAP_FROM_PX, min(lines, MAX_LINES) * LINE_PX + ROW_PAD_PX)
 
 
 def choice_label(row: ListRow) -> str:
