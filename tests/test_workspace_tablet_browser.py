@@ -1,6 +1,8 @@
 """Today's list on a tablet (820x1180) in a real browser (Playwright on Debian's chromium) against
 `streamlit run app.py`: a long name and a row with many long flag names are shown whole, none of
-triage, name, time, flags or suggestion cut. Screenshots go to test-artifacts/workspace-tablet/.
+triage, name, time, flags or suggestion cut; a list of flags longer than a row's lines names the
+most serious first and then says how many more (the detail has them all), never dropping one
+silently. Screenshots go to test-artifacts/workspace-tablet/.
 
 The list is a canvas grid (st.dataframe), so the check reads what the grid drew: every call to
 the canvas' ``fillText`` is recorded (an init script), and
@@ -67,6 +69,15 @@ def undrawn_cells(cells: list[list[str]], drawn: list[str]) -> list[str]:
     return [text for row in cells for text in row if text and _squash(text) not in everything]
 
 
+def assert_every_flag_counted(cell: str, flags: list[str]) -> None:
+    """The cell names the first flags in order, then "+N more" for exactly the rest."""
+    names = " ".join(cell.split()).split("; ")
+    more = re.fullmatch(r"\+(\d+) more", names[-1])
+    shown = names[:-1] if more else names
+    assert shown == flags[:len(shown)] and len(shown) + (int(more[1]) if more else 0) == len(flags), cell
+    assert shown[0] == flags[0], "the most serious flag is always shown"
+
+
 def _borders(values, length: int) -> list[int]:
     """Positions whose line is drawn across at least 97% of ``length`` (the grid's border lines)."""
     return [n for n, count in enumerate(values) if count >= 0.97 * length]
@@ -122,7 +133,9 @@ def test_a_long_name_and_long_flag_names_are_shown_whole_at_tablet_size(streamli
         cells = grid_cells(page)
         names = [" ".join(row[2].split()) for row in cells]
         assert names[0].replace("- ", "-") == LONG_NAME, names
-        assert "!! Saddle numbness" in cells[0][5] and "P: Neuromuscular" in cells[0][6]
+        assert_every_flag_counted(cells[0][5], ["!! Thunderclap", "!! Saddle numbness", "!! Bladder/bowel",
+                                                "!! Leg weakness", "Back pain+fever (unsure)"])
+        assert_every_flag_counted(cells[0][6], ["CI: Toxin allergy", "P: Neuromuscular", "P: Blood thinner"])
         assert undrawn_cells(cells, page.evaluate("window.__drawn")) == []
         shot = grid.screenshot()
         (artifacts("workspace-tablet", clean=False) / "02-grid.png").write_bytes(shot)

@@ -42,12 +42,12 @@ COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, non
                                                  help="CI: a contraindication is listed · R: re-scored later",
                                                  options=list(list_view.TRIAGE_COLOURS),
                                                  color=list(list_view.TRIAGE_COLOURS.values())),
-    "Time": st.column_config.TextColumn("Time", width=58),
-    "Name": st.column_config.TextColumn("Name", width=126),
+    "Time": st.column_config.TextColumn("Time", width=54),
+    "Name": st.column_config.TextColumn("Name", width=124),
     "Age": st.column_config.NumberColumn("Age", width=38, format="%d"),
-    "Language": st.column_config.TextColumn("Lang", width=46),
+    "Language": st.column_config.TextColumn("Lang", width=44),
     "Warning signs": st.column_config.TextColumn("Warning signs", width=120, help="!! urgent · (unsure)"),
-    "Safety": st.column_config.TextColumn("Safety", width=98,
+    "Safety": st.column_config.TextColumn("Safety", width=102,
                                           help="CI contraindication · P precaution · Ask: to clarify"),
     "Suggested": st.column_config.TextColumn("Suggested", width=88, help="Suggested to discuss"),
     "Reviewed": st.column_config.TextColumn("✓", width=28, help="Reviewed"),
@@ -176,9 +176,9 @@ TEXT_WIDTHS = {name: c["width"] for name, c in COLUMNS.items() if c["type_config
 
 def _table(rows, multi_day: bool) -> None:
     gen = st.session_state.get(GEN_KEY, 0)
-    shown = [{**r, "Name": list_view.hyphen_breaks(r["Name"], TEXT_WIDTHS["Name"])}
-             for r in list_view.table_rows(load_bank(), rows, with_date=multi_day)]
-    tall = list_view.row_height(shown, TEXT_WIDTHS)  # None: every cell fits one line
+    shown, tall = list_view.fit_page([{**r, "Name": list_view.hyphen_breaks(r["Name"], TEXT_WIDTHS["Name"])}
+                                      for r in list_view.table_rows(load_bank(), rows, with_date=multi_day)],
+                                     TEXT_WIDTHS)  # tall: None when every cell fits one line
     event = st.dataframe(pd.DataFrame(shown, columns=list(COLUMNS)), hide_index=True, column_config=COLUMNS,
                          on_select="rerun", selection_mode="single-row", key=f"ws_table_{gen}",
                          width="stretch", row_height=tall, height=_grid_height(len(rows), tall))
@@ -205,11 +205,27 @@ def _pager(chosen: dict, page) -> None:
                  on_click=_set_page, args=(chosen, page.page + 1))
 
 
+def _clicked() -> str | None:
+    """The submission a click on a row (or the picker) just chose, read from the widgets' state
+    before the list is read again: opening it needs no page read."""
+    gen, state = st.session_state.get(GEN_KEY, 0), st.session_state
+    table = state.get(f"ws_table_{gen}")
+    rows = table["selection"]["rows"] if table else []
+    shown = state.get(SHOWN_KEY, [])
+    if rows and rows[0] < len(shown):
+        return shown[rows[0]]
+    picked = state.get(f"ws_pick_{gen}")
+    return picked if picked in shown else None
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_list(chosen: dict) -> None:
     """The list itself; reruns alone every few seconds (not the page around it)."""
     if not st.session_state.pop(FULL_RUN_KEY, False) and session.logged_in_staff() is None:
         st.rerun(scope="app")  # a timer rerun: logged off (idle, or account disabled) meanwhile
+    clicked = _clicked()
+    if clicked is not None:
+        _open(clicked)
     store = runtime.store()
     _announce_urgent(store)
     try:
