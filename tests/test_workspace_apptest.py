@@ -26,7 +26,7 @@ from test_workspace_data import (
 
 from clinic.config import load_settings
 from storage import open_store
-from workspace import login, session
+from workspace import login, session, views
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SECRET_NAME = "Zebulon Quartzfield"  # ASCII, so it is found in any serialised element
@@ -260,8 +260,8 @@ def test_detail_shows_reasons_with_items_and_the_patients_text_literally(store):
     reasons = store.get_submission(sid).result["indications"][0]["reasons"]
     for reason in reasons:
         assert any(", ".join(reason["items"]) in m for m in markdown), reason
-    assert HOSTILE_TEXT in [c.value for c in at.code]
-    assert "ibuprofeno 400 mg\nsumatriptán" in [c.value for c in at.code]
+    assert HOSTILE_TEXT in [c.value for c in at.text]
+    assert "ibuprofeno 400 mg\nsumatriptán" in [c.value for c in at.text]
     for element in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error, *at.success]:
         assert "**bold**" not in element.value and "<b>x</b>" not in element.value
     answers = next(d.value for d in at.dataframe if "Item" in d.value.columns).set_index("Item")
@@ -307,8 +307,9 @@ def test_mark_reviewed_and_versioned_comments(store):
     comments = store.get_submission(sid).comments
     assert [(c.version, c.author, c.text) for c in comments] == [
         (1, "alice", "First look: **call back**"), (2, "alice", "Second thought <i>x</i>")]
+    own_words = [text for _, text in views.patient_texts(BANK, MIGRAINE_ES)]  # plain text too
     shown = [t.value for t in at.text]
-    assert shown == ["Second thought <i>x</i>", "First look: **call back**"]
+    assert shown == [*own_words, "Second thought <i>x</i>", "First look: **call back**"]
     headers_shown = [c.value for c in at.caption if c.value.startswith("v")]
     assert headers_shown == [f"v{c.version} · alice · {_local(c.written_at)}" for c in reversed(comments)]
     assert any(s.value.startswith("Reviewed by alice") for s in at.success)
@@ -382,7 +383,7 @@ def test_unscored_submissions_raise_the_health_banner_and_still_show_their_answe
     assert list(at.dataframe[0].value["Triage"]) == ["Not scored"]
     open_submission(at, sid)
     assert at.warning[0].value.startswith("Not scored yet")
-    assert SECRET_TEXT in [c.value for c in at.code]
+    assert SECRET_TEXT in [c.value for c in at.text]
 
 
 def test_trends_show_a_returning_patients_change_from_the_first_visit(store):

@@ -1,8 +1,10 @@
 """One submission: why each indication was suggested, warning signs, safety, answers, review.
 
 The submission is the one chosen in today's list (its id is in the session, never in the URL).
-Patient text is shown only through ``st.code`` and ``st.dataframe``: exactly as typed, never
+Patient text is shown only through ``st.text`` and ``st.dataframe``: exactly as typed, never
 read as Markdown or HTML. Our own words and the scoring's reasons go through ``ui.md``.
+Speed: an indication's reasons are one Markdown block, the notes another, and the patient's
+words plain text (no code highlighter), so the browser draws fewer elements.
 """
 
 from __future__ import annotations
@@ -73,9 +75,10 @@ def _indication(ind: dict) -> None:
                     f"{md(views.MATCH_BADGE.get(ind.get('match'), ind.get('match')))} · "
                     f":{colour}-badge[{md(summary.status_words(ind))}]")
         st.caption("Evidence: " + md(ind.get("evidence_text", "")))
-        for reason in ind.get("reasons", []):
-            items = ", ".join(reason.get("items", []))
-            st.markdown(f"- {md(reason.get('text', ''))}" + (f" · `{items}`" if items else ""))
+        reasons = [f"- {md(r.get('text', ''))}" + (f" · `{', '.join(r['items'])}`" if r.get("items") else "")
+                   for r in ind.get("reasons", [])]
+        if reasons:
+            st.markdown("\n".join(reasons))
 
 
 def _indications(result: dict) -> None:
@@ -114,8 +117,10 @@ def _notes(result: dict) -> None:
     st.subheader("Notes")
     if not result.get("notes"):
         st.caption("No notes.")
-    for note in result.get("notes", []):
-        st.markdown(f"- **{md(views.flag_label(bank, note['id']))}**: {md(note.get('text', ''))}")
+    notes = [f"- **{md(views.flag_label(bank, n['id']))}**: {md(n.get('text', ''))}"
+             for n in result.get("notes", [])]
+    if notes:
+        st.markdown("\n".join(notes))
 
 
 def _numbers(sub: Submission) -> None:
@@ -147,7 +152,7 @@ def _own_words(sub: Submission) -> None:
         st.caption("Nothing typed.")
     for label, text in texts:
         st.caption(md(label))
-        st.code(text, language=None, wrap_lines=True)
+        st.text(text)  # exactly as typed: never Markdown or HTML
 
 
 def _answers(sub: Submission) -> None:
