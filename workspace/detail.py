@@ -141,7 +141,7 @@ def _body_map(sub: Submission) -> None:
         return
     from drawing import bodymap
     item = load_bank().item("pain.regions")
-    st.image(bodymap.draw(regions, "Front", "Back"), width=360,
+    st.image(bodymap.draw(regions, "Front", "Back"), width="stretch",  # within its column
              caption="Where it hurts: " + md(views.answer_text(item, regions)))
 
 
