@@ -11,11 +11,13 @@ columns for the whole of today and draws them with ``st.dataframe`` (bench/works
 one browser profile (its cache warm after the first run, as on a clinic's computer) and a new
 tab, so a new Streamlit session that must log in, each run; timed from the browser's side:
 
-1. today's list: from the click on "Log in" to the first row's name in the grid;
-2. a detail: from the click on that row to the detail's last section ("Returning patient") on
-   screen and the run finished;
-3. back to the list: from the click on "Today's list" to the first row's name again;
-4. the bare page: from navigation to its first row in the grid (the baseline of 1 and 3).
+1. today's list: from the click on "Log in" to the first row's name drawn in the grid;
+2. a detail: from the click on that row (a returning patient added to the copy: urgent, linked
+   to a visit 30 days ago, so with the visit history, its Altair chart and the TA260 check) to
+   the detail's "Returning patient" section on screen, the run finished and the chart drawn;
+3. back to the list: from the click on "Today's list" to the first row's name drawn again;
+4. another detail: the second row's (no visit history), the same way as 2;
+5. the bare page: from navigation to its first row drawn in the grid (the baseline).
 
 Runs alternate between the app and the bare page so that both see the same machine load. The
 first run (servers just started, browser cache empty) is printed apart; the medians are
@@ -31,7 +33,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +55,10 @@ window.__expect = (names) => { window.__seen = {}; window.__want = names; window
 addEventListener('pointerdown', () => { window.__pressed = performance.now(); }, true);
 const idle = () => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]');
 const tests = {
-  detail: (w) => idle() && [...document.querySelectorAll('h3')].some(e => e.textContent === w.text),
+  // the run finished, the last section there, and every chart drawn (Vega draws after mounting)
+  detail: (w) => idle() && [...document.querySelectorAll('h3')].some(e => e.textContent === w.text)
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .every(c => c.querySelector('canvas, svg.marks')),
 };
 const seen = (name) => {
   window.__seen[name] = -1;
@@ -139,9 +144,26 @@ def bare_run(context, url: str, first_id: str) -> float:
 
 
 def _scratch_copy(cached: Path) -> Path:
+    """The cached store, copied, with one returning patient added: an urgent submission now,
+    linked by MRN to a visit 30 days ago, so the first row's detail has a visit history, its
+    chart and the NICE TA260 check (the second row's detail is an ordinary one)."""
+    from test_corrections_apptest import BASELINE, TREATED
+    from test_workspace_data import save
+
+    from clinic.config import Settings
+    from storage import open_store
     folder = Path(tempfile.mkdtemp(prefix="screener-bench-browser-"))
     shutil.copy(cached / "bench.db", folder / "browser.db")
     shutil.copy(cached / "bench.key", folder / "browser.key")
+    store = open_store(Settings(database_url=f"sqlite:///{folder / 'browser.db'}",
+                                key_file=str(folder / "browser.key")))
+    try:
+        now = datetime.now(UTC)
+        before = save(store, BASELINE, now - timedelta(days=30))
+        today = save(store, {**TREATED, "rf.thunderclap": "yes"}, now)
+        store.link_visits(today, [before], "MRN-BENCH-1", "bench")
+    finally:
+        store.close()
     return folder
 
 
