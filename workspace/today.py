@@ -283,3 +283,11 @@ def today_page() -> None:
     st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
+    _load_detail_modules()
+
+
+def _load_detail_modules() -> None:
+    """Import the detail page's modules (Altair, the body map) once per server process, after
+    the list is on screen, so the first detail opened opens as fast as the next."""
+    import drawing.bodymap  # noqa: F401
+    import workspace.detail  # noqa: F401
