@@ -17,7 +17,7 @@ from export import keynumbers, summary
 from export.summary import LANGUAGE_NAMES, age
 from questionnaire.bank import load_bank
 from storage.records import Submission
-from workspace import downloads, session, views
+from workspace import downloads, list_view, session, views
 from workspace.login import nav_bar, require_staff
 from workspace.patient_panel import patient_panel
 from workspace.review import review_panel, void_banner
@@ -26,6 +26,7 @@ from workspace.ui import download_row, md
 TRIAGE_BOX = {"urgent": st.error, "review": st.warning, "routine": st.success, "unscored": st.warning}
 SAFETY_BADGE = {"contraindication": ":red-badge[CONTRAINDICATION]", "precaution": ":orange-badge[precaution]",
                 "clarify": ":blue-badge[clarify]"}
+NUMBER_LABEL_PX, NUMBER_VALUE_PX = 150, 250  # the key numbers' columns at a tablet's 820 px
 DIRECTION_BADGE = {"effective": "green", "possibly_effective": "orange", "probably_ineffective": "red",
                    "insufficient": "gray"}
 
@@ -127,8 +128,10 @@ def _numbers(sub: Submission) -> None:
     st.subheader("Key numbers")
     numbers = keynumbers.key_numbers(sub, load_bank())
     rows = [{"Number": n.label, "Value": f"{n.text} · {n.detail}" if n.detail else n.text} for n in numbers]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 40,
-                 column_config={"Number": st.column_config.TextColumn(width="medium")})
+    _, row_px = list_view.fit_page([{"Name": r["Value"]} for r in rows], {"Name": NUMBER_VALUE_PX})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", row_height=row_px,
+                 height=(row_px or 35) * len(rows) + 40,  # every row whole, on a tablet too
+                 column_config={"Number": st.column_config.TextColumn(width=NUMBER_LABEL_PX)})
     parts = [sub.answers.get(k) for k in ("peg.pain", "peg.enjoyment", "peg.activity")]
     if summary.peg(sub) is not None:
         st.caption(f"PEG = mean of pain {parts[0]}, enjoyment {parts[1]}, activity {parts[2]} "
