@@ -59,6 +59,7 @@ bench: $(VENV)/.dev system-deps
 	$(PY) bench/kiosk_taps.py
 	$(PY) bench/scoring_batch.py
 	$(PY) bench/workspace_list.py
+	$(PY) bench/workspace_browser.py
 	$(PY) bench/exports.py
 
 clean-venv:

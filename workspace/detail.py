@@ -1,8 +1,10 @@
 """One submission: why each indication was suggested, warning signs, safety, answers, review.
 
 The submission is the one chosen in today's list (its id is in the session, never in the URL).
-Patient text is shown only through ``st.code`` and ``st.dataframe``: exactly as typed, never
+Patient text is shown only through ``st.text`` and ``st.dataframe``: exactly as typed, never
 read as Markdown or HTML. Our own words and the scoring's reasons go through ``ui.md``.
+Speed: an indication's reasons are one Markdown block, the notes another, and the patient's
+words plain text (no code highlighter), so the browser draws fewer elements.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from export import keynumbers, summary
 from export.summary import LANGUAGE_NAMES, age
 from questionnaire.bank import load_bank
 from vocabulary import IndicationResult, ScreeningResult, Submission, Triage
-from workspace import downloads, session, views
+from workspace import downloads, list_view, session, views
 from workspace.login import nav_bar, require_staff
 from workspace.patient_panel import patient_panel
 from workspace.review import review_panel, void_banner
@@ -24,6 +26,7 @@ from workspace.ui import download_row, md
 TRIAGE_BOX = {"urgent": st.error, "review": st.warning, "routine": st.success, "unscored": st.warning}
 SAFETY_BADGE = {"contraindication": ":red-badge[CONTRAINDICATION]", "precaution": ":orange-badge[precaution]",
                 "clarify": ":blue-badge[clarify]"}
+NUMBER_LABEL_PX, NUMBER_VALUE_PX = 150, 250  # the key numbers' columns at a tablet's 820 px
 DIRECTION_BADGE = {"effective": "green", "possibly_effective": "orange", "probably_ineffective": "red",
                    "insufficient": "gray"}
 
@@ -73,9 +76,9 @@ def _indication(ind: IndicationResult) -> None:
                     f"{md(views.MATCH_BADGE[ind.match])} · "
                     f":{colour}-badge[{md(summary.status_words(ind))}]")
         st.caption("Evidence: " + md(ind.evidence_text))
-        for reason in ind.reasons:
-            items = ", ".join(reason.items)
-            st.markdown(f"- {md(reason.text)}" + (f" · `{items}`" if items else ""))
+        reasons = [f"- {md(r.text)}" + (f" · `{', '.join(r.items)}`" if r.items else "") for r in ind.reasons]
+        if reasons:
+            st.markdown("\n".join(reasons))
 
 
 def _indications(result: ScreeningResult) -> None:
@@ -114,16 +117,19 @@ def _notes(result: ScreeningResult) -> None:
     st.subheader("Notes")
     if not result.notes:
         st.caption("No notes.")
-    for note in result.notes:
-        st.markdown(f"- **{md(views.flag_label(bank, note.id))}**: {md(note.text)}")
+    notes = [f"- **{md(views.flag_label(bank, n.id))}**: {md(n.text)}" for n in result.notes]
+    if notes:
+        st.markdown("\n".join(notes))
 
 
 def _numbers(sub: Submission) -> None:
     st.subheader("Key numbers")
     numbers = keynumbers.key_numbers(sub, load_bank())
     rows = [{"Number": n.label, "Value": f"{n.text} · {n.detail}" if n.detail else n.text} for n in numbers]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 40,
-                 column_config={"Number": st.column_config.TextColumn(width="medium")})
+    _, row_px = list_view.fit_page([{"Name": r["Value"]} for r in rows], {"Name": NUMBER_VALUE_PX})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", row_height=row_px,
+                 height=(row_px or 35) * len(rows) + 40,  # every row whole, on a tablet too
+                 column_config={"Number": st.column_config.TextColumn(width=NUMBER_LABEL_PX)})
     parts = [sub.answers.get(k) for k in ("peg.pain", "peg.enjoyment", "peg.activity")]
     if summary.peg(sub) is not None:
         st.caption(f"PEG = mean of pain {parts[0]}, enjoyment {parts[1]}, activity {parts[2]} "
@@ -136,7 +142,7 @@ def _body_map(sub: Submission) -> None:
         return
     from drawing import bodymap
     item = load_bank().item("pain.regions")
-    st.image(bodymap.draw(regions, "Front", "Back"), width=360,
+    st.image(bodymap.draw(regions, "Front", "Back"), width="stretch",  # within its column
              caption="Where it hurts: " + md(views.answer_text(item, regions)))
 
 
@@ -147,7 +153,7 @@ def _own_words(sub: Submission) -> None:
         st.caption("Nothing typed.")
     for label, text in texts:
         st.caption(md(label))
-        st.code(text, language=None, wrap_lines=True)
+        st.text(text)  # exactly as typed: never Markdown or HTML
 
 
 def _answers(sub: Submission) -> None:

@@ -8,6 +8,7 @@ text, so nothing a patient typed is read as Markdown or HTML.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -132,6 +133,72 @@ def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date:
             "Reviewed": "✓" if row.reviewed_by else "",
         })
     return shown
+
+
+# How the tablet's grid lays text out (st.dataframe's canvas; 18 px base font, so 15.75 px cells):
+# a line is at most (width - 2 x 8.5 px padding) / CHAR_PX characters, estimated on the wide side
+# so that the grid never needs more lines than counted here; a line is LINE_PX tall.
+CHAR_PX, WIDE_CHAR_PX, SPACE_PX, PADDING_PX, LINE_PX, ROW_PAD_PX = 7.0, 9.5, 4, 17, 20, 14
+WRAP_FROM_PX = 73  # the grid wraps text only in rows taller than 4rem (72 px at 18 px)
+MAX_LINES = 4  # a row's height at most; longer lists of flags end in "+N more" (all in the detail)
+LISTS = ("Warning signs", "Safety", "Suggested")  # "; "-separated names, urgent / CI first
+SEPARATOR = "; "
+
+
+def _chars(width_px: int) -> int:
+    return max(1, int((width_px - PADDING_PX) / CHAR_PX))
+
+
+def lines_needed(text: object, width_px: int) -> int:
+    """Lines ``text`` takes in a column ``width_px`` wide, counted as the grid wraps (at spaces
+    and line breaks; a word wider than the line is broken anywhere, so its wide letters count)."""
+    usable, lines = width_px - PADDING_PX, 0
+    for part in str(text if text is not None else "").split("\n"):
+        count, used = 0, 0.0
+        for word in part.split():
+            wide = len(word) * CHAR_PX
+            if wide > usable:  # broken anywhere; the next word starts a line (counted generously)
+                count += (1 if used else 0) + math.ceil(len(word) * WIDE_CHAR_PX / usable)
+                used = 0.0
+            elif used and used + SPACE_PX + wide <= usable:
+                used += SPACE_PX + wide
+            else:
+                count, used = count + (1 if used else 0), wide
+        lines += max(1, count + (1 if used else 0))
+    return max(1, lines)
+
+
+def hyphen_breaks(name: str, width_px: int) -> str:
+    """A word too long for the column broken after its hyphens ("Hernández-" / "Castellanos"),
+    where the grid would otherwise break it anywhere."""
+    return " ".join(w.replace("-", "-\n") if len(w) > _chars(width_px) else w for w in name.split(" "))
+
+
+def fit_list(text: str, width_px: int, lines: int) -> str:
+    """A "; "-separated list that fits ``lines`` lines: as many names as fit, in order (the
+    most serious first), then "+N more"; nothing is dropped without saying so."""
+    if lines_needed(text, width_px) <= lines:
+        return text
+    names = text.split(SEPARATOR)
+    for keep in range(len(names) - 1, 0, -1):
+        shorter = SEPARATOR.join(names[:keep]) + f"{SEPARATOR}+{len(names) - keep} more"
+        if lines_needed(shorter, width_px) <= lines:
+            return shorter
+    return f"{names[0]}{SEPARATOR}+{len(names) - 1} more"
+
+
+def fit_page(shown: list[dict], widths: dict[str, int]) -> tuple[list[dict], int | None]:
+    """The page's rows with every cell whole in one row height, and that height (px; None when
+    one line fits everything: the grid's own). A name is never shortened: the rows grow to it;
+    lists of flags longer than MAX_LINES end in "+N more". ``widths``: text column -> px."""
+    names = max((lines_needed(r["Name"], widths["Name"]) for r in shown), default=1)
+    limit = max(MAX_LINES, names)
+    fitted = [{**r, **{c: fit_list(r[c], widths[c], limit) for c in LISTS if c in widths and r[c]}}
+              for r in shown]
+    lines = max((lines_needed(r[c], w) for r in fitted for c, w in widths.items()), default=1)
+    if lines <= 1:
+        return fitted, None
+    return fitted, max(WRAP_FROM_PX, lines * LINE_PX + ROW_PAD_PX)
 
 
 def choice_label(row: ListRow) -> str:

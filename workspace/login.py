@@ -128,6 +128,8 @@ def login_form() -> None:
             st.rerun()
         st.error(message)
     _oidc_section()
+    from workspace.ui import warm_up_grid
+    warm_up_grid()  # today's list draws at once after logging in
 
 
 def login_page() -> None:

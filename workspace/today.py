@@ -35,20 +35,21 @@ EXPORT_KEY = "ws_export_ready"
 FULL_RUN_KEY = "ws_list_full_run"
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
-COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away
+COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away;
+    # a long name or many flags wrap onto more lines (taller rows) instead of being cut
     # coloured labels without a pandas Styler (which would cost more than the rest of the table)
     "Triage": st.column_config.MultiselectColumn("Triage", width=114,
                                                  help="CI: a contraindication is listed · R: re-scored later",
                                                  options=list(list_view.TRIAGE_COLOURS),
                                                  color=list(list_view.TRIAGE_COLOURS.values())),
-    "Time": st.column_config.TextColumn("Time", width=46),
-    "Name": st.column_config.TextColumn("Name", width=110),
-    "Age": st.column_config.NumberColumn("Age", width=36, format="%d"),
-    "Language": st.column_config.TextColumn("Lang", width=40),
-    "Warning signs": st.column_config.TextColumn("Warning signs", width=126, help="!! urgent · (unsure)"),
-    "Safety": st.column_config.TextColumn("Safety", width=114,
+    "Time": st.column_config.TextColumn("Time", width=54),
+    "Name": st.column_config.TextColumn("Name", width=124),
+    "Age": st.column_config.NumberColumn("Age", width=38, format="%d"),
+    "Language": st.column_config.TextColumn("Lang", width=44),
+    "Warning signs": st.column_config.TextColumn("Warning signs", width=120, help="!! urgent · (unsure)"),
+    "Safety": st.column_config.TextColumn("Safety", width=102,
                                           help="CI contraindication · P precaution · Ask: to clarify"),
-    "Suggested": st.column_config.TextColumn("Suggested", width=98, help="Suggested to discuss"),
+    "Suggested": st.column_config.TextColumn("Suggested", width=88, help="Suggested to discuss"),
     "Reviewed": st.column_config.TextColumn("✓", width=28, help="Reviewed"),
 }
 FILTER_KEYS = ("ws_dates", "ws_name", "ws_triage", "ws_indication", "ws_language", "ws_warning",
@@ -163,12 +164,24 @@ def _announce_urgent(store) -> None:
                  "open them first.", icon=":material/emergency:")
 
 
+def _grid_height(count: int, row_px: int | None) -> int | str:
+    if row_px is None:
+        return "auto" if count <= 10 else 560
+    return min(620, HEADER_PX + count * row_px + 2)  # whole rows up to about a screenful
+
+
+HEADER_PX = 36
+TEXT_WIDTHS = {name: c["width"] for name, c in COLUMNS.items() if c["type_config"]["type"] == "text"}
+
+
 def _table(rows, multi_day: bool) -> None:
     gen = st.session_state.get(GEN_KEY, 0)
-    frame = pd.DataFrame(list_view.table_rows(load_bank(), rows, with_date=multi_day), columns=list(COLUMNS))
-    event = st.dataframe(frame, hide_index=True, column_config=COLUMNS, on_select="rerun",
-                         selection_mode="single-row", key=f"ws_table_{gen}", width="stretch",
-                         height="auto" if len(rows) <= 10 else 560)
+    shown, tall = list_view.fit_page([{**r, "Name": list_view.hyphen_breaks(r["Name"], TEXT_WIDTHS["Name"])}
+                                      for r in list_view.table_rows(load_bank(), rows, with_date=multi_day)],
+                                     TEXT_WIDTHS)  # tall: None when every cell fits one line
+    event = st.dataframe(pd.DataFrame(shown, columns=list(COLUMNS)), hide_index=True, column_config=COLUMNS,
+                         on_select="rerun", selection_mode="single-row", key=f"ws_table_{gen}",
+                         width="stretch", row_height=tall, height=_grid_height(len(rows), tall))
     picked_rows = event.selection.rows if event is not None else []
     shown_before = st.session_state.get(SHOWN_KEY, [])  # the rows the person clicked in
     st.session_state[SHOWN_KEY] = [r.id for r in rows]
@@ -192,11 +205,27 @@ def _pager(chosen: dict, page) -> None:
                  on_click=_set_page, args=(chosen, page.page + 1))
 
 
+def _clicked() -> str | None:
+    """The submission a click on a row (or the picker) just chose, read from the widgets' state
+    before the list is read again: opening it needs no page read."""
+    gen, state = st.session_state.get(GEN_KEY, 0), st.session_state
+    table = state.get(f"ws_table_{gen}")
+    rows = table["selection"]["rows"] if table else []
+    shown = state.get(SHOWN_KEY, [])
+    if rows and rows[0] < len(shown):
+        return shown[rows[0]]
+    picked = state.get(f"ws_pick_{gen}")
+    return picked if picked in shown else None
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_list(chosen: dict) -> None:
     """The list itself; reruns alone every few seconds (not the page around it)."""
     if not st.session_state.pop(FULL_RUN_KEY, False) and session.logged_in_staff() is None:
         st.rerun(scope="app")  # a timer rerun: logged off (idle, or account disabled) meanwhile
+    clicked = _clicked()
+    if clicked is not None:
+        _open(clicked)
     store = runtime.store()
     _announce_urgent(store)
     try:
@@ -254,3 +283,11 @@ def today_page() -> None:
     st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
+    _load_detail_modules()
+
+
+def _load_detail_modules() -> None:
+    """Import the detail page's modules (Altair, the body map) once per server process, after
+    the list is on screen, so the first detail opened opens as fast as the next."""
+    import drawing.bodymap  # noqa: F401
+    import workspace.detail  # noqa: F401

@@ -1,4 +1,5 @@
-"""Small Streamlit pieces the staff pages share: safe Markdown for our own text, download rows."""
+"""Small Streamlit pieces the staff pages share: safe Markdown for our own text, download rows,
+and the table's code loaded early."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ def md(text: object) -> str:
     Patient text never goes through Markdown at all (st.code / st.dataframe instead).
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def warm_up_grid() -> None:
+    """An empty, hidden table on the login form, so that the browser loads and compiles the
+    table's code (st.dataframe's grid, about 0.5 MB of JavaScript loaded on first use) while
+    the person types: today's list then draws as soon as it arrives (bench/workspace_browser.py:
+    from about 2 s to under 1 s after "Log in"). It holds no data."""
+    import pandas as pd
+    with st.container(key="ws_grid_warmup"):
+        st.dataframe(pd.DataFrame({"": []}), height=40)
+    st.html("<style>.st-key-ws_grid_warmup{display:none}</style>")
 
 
 _FRESH_SECONDS = 30  # a click not handled in the run it started (the page changed) is dropped
