@@ -7,7 +7,8 @@
 - ``questionnaire.catalogue``    docs/item-catalogue.md, generated from the bank
 - ``questionnaire.readability``  docs/readability.md: reading level of every question (textstat)
 
-No Streamlit, no database: the kiosk renders it, the scoring reads it. See docs/kiosk.md and docs/item-catalogue.md.
+No Streamlit, no database: the kiosk renders it, the scoring reads it. See docs/kiosk.md and
+docs/item-catalogue.md.
 """
 
 __all__ = ["answers", "bank", "catalogue", "conditions", "readability", "texts"]
