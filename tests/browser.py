@@ -196,6 +196,18 @@ def open_first_row(page, counts: str) -> None:
     page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)
 
 
+def link_visits_by_mrn(page, mrn: str, verdict_text: str):
+    """On a detail page with a suggested link: enter the MRN, confirm, and wait for the visit
+    history to show ``verdict_text`` (scrolled into view, its chart drawn). Returns the page's text."""
+    page.get_by_role("textbox", name="MRN for these visits").fill(mrn)
+    page.get_by_role("button", name="Confirm: same patient, link visits").click()
+    verdict = page.get_by_text(verdict_text)
+    verdict.wait_for(timeout=30_000)
+    verdict.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the chart draws
+    return page.locator("body").inner_text()
+
+
 def list_widths(page) -> list[int]:
     """[scrollWidth, clientWidth] of today's list: the first is larger when it scrolls sideways."""
     grid = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first

@@ -15,7 +15,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from browser import TABLET, artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
+from browser import TABLET, artifacts, chromium, link_visits_by_mrn, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
 from strategies import random_document
 from test_corrections_apptest import BASELINE, TREATED
 from test_sso_browser import open_admin_page
@@ -97,15 +97,10 @@ def test_the_clinic_day_of_issue_10_in_a_browser(streamlit_app, chromium):  # no
     assert "María José Peña" in identity and "URGENT" in clinician.locator("body").inner_text()
     clinician.get_by_text("Suggested link: 1 earlier visit(s)").scroll_into_view_if_needed()
     _shot(clinician, "03-urgent-detail")
-    clinician.get_by_role("textbox", name="MRN for these visits").fill("MRN-2026-10")
-    clinician.get_by_role("button", name="Confirm: same patient, link visits").click()
-    verdict = clinician.get_by_text(
+    body = link_visits_by_mrn(
+        clinician, "MRN-2026-10",
         "20 → 13 headache days a month (35% fewer) after 2 cycles: meets NICE TA260's 30% reduction")
-    verdict.wait_for(timeout=30_000)
-    verdict.scroll_into_view_if_needed()
-    clinician.wait_for_timeout(1000)  # the chart draws
     _shot(clinician, "04-change-in-headache-days")
-    body = clinician.locator("body").inner_text()
     assert "Visit history (2 visits" in body and "MRN: MRN-2026-10" in body
     clinician.get_by_role("link", name="Today's list").first.click()
     clinician.get_by_text(f"{TODAY + 1} submission(s)").first.wait_for(timeout=30_000)

@@ -11,6 +11,7 @@ import pytest
 from browser import (  # noqa: F401 (fixtures)
     artifacts,
     chromium,
+    link_visits_by_mrn,
     log_in_to_workspace,
     open_first_row,
     screenshot,
@@ -50,14 +51,9 @@ def test_linking_todays_visit_to_last_months_and_reading_the_change(streamlit_ap
     page.get_by_text("Returning patient").wait_for(timeout=30_000)
     page.get_by_text("Suggested link: 1 earlier visit(s)").scroll_into_view_if_needed()
     _shot(page, "01-suggested-link")
-    page.get_by_role("textbox", name="MRN for these visits").fill("MRN-2026-17")
-    page.get_by_role("button", name="Confirm: same patient, link visits").click()
-    verdict = page.get_by_text("20 → 13 headache days a month (35% fewer) after 2 cycles: meets NICE TA260")
-    verdict.wait_for(timeout=30_000)
-    verdict.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # the chart draws
+    body = link_visits_by_mrn(page, "MRN-2026-17",
+                              "20 → 13 headache days a month (35% fewer) after 2 cycles: meets NICE TA260")
     _shot(page, "02-visit-history")
-    body = page.locator("body").inner_text()
     assert "Visit history (2 visits" in body and "MRN: MRN-2026-17" in body
     assert "Patient-reported (this visit): 30-49% fewer" in body
     assert "Suggested link" not in body

@@ -7,6 +7,8 @@ import ast
 import importlib
 from pathlib import Path
 
+import pytest
+
 from workspace import router
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +80,24 @@ def test_pages_and_exporters_take_the_record_types_from_the_vocabulary():
                 if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "storage":
                     named = {a.name for a in node.names} & RECORD_TYPES
                     assert not named, f"{folder}/{path.name} takes {named} from {node.module}"
+
+
+PACKAGES = ("clinic", "drawing", "export", "kiosk", "questionnaire", "scoring", "storage", "vocabulary",
+            "workspace")
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_package_names_its_public_surface(package):
+    """An explicit ``__all__`` in each package's ``__init__``, naming only what exists there: a
+    module of the package or a name the ``__init__`` binds."""
+    init = ROOT / package / "__init__.py"
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    names = [n.value for node in tree.body if isinstance(node, ast.Assign)
+             and any(getattr(t, "id", "") == "__all__" for t in node.targets) for n in node.value.elts]
+    assert names, f"{package}/__init__.py has no __all__"
+    bound = {a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom) for a in node.names}
+    bound |= {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+              if isinstance(t, ast.Name)}
+    modules = {p.stem for p in (ROOT / package).glob("*.py")} | {p.name for p in (ROOT / package).iterdir()
+                                                                  if (p / "__init__.py").exists()}
+    assert [n for n in names if n not in bound | modules] == []

@@ -7,6 +7,7 @@ and both screens can all import it without pulling in each other (docs/extending
 from vocabulary._indications import (
     FIXED_DIRECTION,
     INDICATION_NAMES,
+    INDICATION_SHORT_NAMES,
     INDICATION_STATUS,
     INDICATIONS,
     evidence_direction,
@@ -42,7 +43,8 @@ from vocabulary._result import (
 __all__ = [
     "AuditEvent", "Comment", "ListPage", "ListRow", "NewSubmission", "Submission", "User", "Void",
     "DIRECTIONS", "DIRECTION_WORDS", "EVIDENCE_WORDS", "FIXED_DIRECTION", "INDICATIONS", "INDICATION_NAMES",
-    "INDICATION_STATUS", "LANGUAGES", "LANGUAGE_NAMES", "MATCHES", "MAX_COMMENT", "PATTERN_MATCHES",
+    "INDICATION_SHORT_NAMES", "INDICATION_STATUS", "LANGUAGES", "LANGUAGE_NAMES", "MATCHES", "MAX_COMMENT",
+    "PATTERN_MATCHES",
     "SAFETY_LEVELS", "TRIAGE_LEVELS", "Evidence", "EvidenceDirection", "IndicationResult", "Match", "Note",
     "Reason", "RedFlag", "SafetyFlag", "SafetyLevel", "ScreeningResult", "Triage", "calendar_day",
     "evidence_direction",

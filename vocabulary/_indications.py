@@ -20,6 +20,14 @@ INDICATION_NAMES = {
     "low_back_pain": "Low back pain",
     "myofascial_pain": "Myofascial pain",
 }
+# The few letters today's list has room for on a tablet (the detail page uses the full name).
+INDICATION_SHORT_NAMES = {
+    "cervical_dystonia": "dystonia",
+    "chronic_migraine": "chr. migraine",
+    "tension_type_headache": "tension-type",
+    "low_back_pain": "low back",
+    "myofascial_pain": "myofascial",
+}
 # indication id -> (regulatory status, evidence direction): the contract's fixed table.
 INDICATION_STATUS: dict[str, tuple[Evidence, EvidenceDirection]] = {
     "cervical_dystonia": (Evidence.FDA_APPROVED, EvidenceDirection.EFFECTIVE),

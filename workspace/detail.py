@@ -95,7 +95,7 @@ def _indications(result: ScreeningResult) -> None:
         for ind in groups["not_recommended"]:
             _indication(ind)
     if groups["unlikely"]:
-        names = ", ".join(views.SHORT_NAMES.get(i.id, i.id) for i in groups["unlikely"])
+        names = ", ".join(views.indication_name_in_text(i.id) for i in groups["unlikely"])
         with st.expander(md(f"Unlikely: {names}")):
             for ind in groups["unlikely"]:
                 _indication(ind)

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from export.summary import age  # a list row's age, as every export says it
 from questionnaire.bank import Bank
-from vocabulary import ListRow, RedFlag, SafetyFlag, Triage
+from vocabulary import INDICATION_SHORT_NAMES, ListRow, RedFlag, SafetyFlag, Triage
 
 TRIAGE_TEXT = {"urgent": "URGENT", "review": "Review", "routine": "Routine", None: "Not scored"}
 # Each triage text the list can show, with its label colour (Streamlit theme colours).
@@ -26,13 +26,6 @@ TRIAGE_COLOURS |= {text + RESCORE_MARK: colour for text, colour in TRIAGE_COLOUR
 SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
 RED_ORDER = {"urgent": 0, "review": 1}
 SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
-SHORT_INDICATION = {
-    "cervical_dystonia": "dystonia",
-    "chronic_migraine": "chr. migraine",
-    "tension_type_headache": "tension-type",
-    "low_back_pain": "low back",
-    "myofascial_pain": "myofascial",
-}
 # A few words per flag, so that a row's flags fit a tablet's list (the detail page has the rest).
 SHORT_FLAG = {
     "rf.airway_now": "Airway NOW", "rf.thunderclap": "Thunderclap", "rf.thunderclap_3m": "Thunderclap <3 mo",
@@ -113,7 +106,7 @@ def safety_flags(bank: Bank, row: ListRow) -> str:
 def suggestion_text(row: ListRow) -> str:
     if row.triage is None:
         return ""
-    return "; ".join(SHORT_INDICATION.get(i, i) for i in row.suggested) or "—"
+    return "; ".join(INDICATION_SHORT_NAMES.get(i, i) for i in row.suggested) or "—"
 
 
 def table_rows(bank: Bank, rows: tuple[ListRow, ...] | list[ListRow], with_date: bool = False) -> list[dict]:

@@ -18,13 +18,6 @@ TRIAGE_COLOUR = {"URGENT": "#fde0dd", "Review": "#fff1cc", "Routine": "#e6f4ea",
 MATCH_BADGE = {"strong": "●● strong", "possible": "●○ possible", "unlikely": "○○ unlikely"}
 EVIDENCE_BADGE = {"fda_approved": "FDA-approved", "off_label": "OFF-LABEL"}
 TRIAGE_ORDER = {"urgent": 0, "review": 1, "routine": 2, None: 3}
-SHORT_NAMES = {
-    "cervical_dystonia": "cervical dystonia",
-    "chronic_migraine": "chronic migraine",
-    "tension_type_headache": "tension-type headache",
-    "low_back_pain": "low back pain",
-    "myofascial_pain": "myofascial pain",
-}
 PATIENT_TEXT_ITEMS = ("visit.concern", "meds.list")
 
 
@@ -47,7 +40,7 @@ def suggestions(result: ScreeningResult | None) -> list[tuple[str, str]]:
 
 
 def suggestion_text(result: ScreeningResult | None) -> str:
-    parts = [f"{SHORT_NAMES.get(i, i)} ({m})" for i, m in suggestions(result)]
+    parts = [f"{indication_name_in_text(i)} ({m})" for i, m in suggestions(result)]
     return "; ".join(parts) if parts else "—"
 
 
@@ -85,6 +78,12 @@ def choice_label(submission: Submission) -> str:
 
 def indication_name(indication_id: str) -> str:
     return INDICATION_NAMES.get(indication_id, indication_id)
+
+
+def indication_name_in_text(indication_id: str) -> str:
+    """The name inside a sentence or a list of names ("chronic migraine")."""
+    name = INDICATION_NAMES.get(indication_id)
+    return name[:1].lower() + name[1:] if name else indication_id
 
 
 # ---------------------------------------------------------------- answers in clinician wording
