@@ -150,7 +150,7 @@ def _xlsx_as_before(count: int, out) -> None:
         cell.font = bold
     sheet.append(header)
     for cells in every:
-        sheet.append(tabular._xlsx_cells(cells))
+        sheet.append([tabular._xlsx_text(v) if isinstance(v, str) else v for v in cells])
     book.save(out)
 
 

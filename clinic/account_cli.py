@@ -157,6 +157,3 @@ def _direct(name: str, argv: list[str], store) -> int:
 def cli_create_user(argv: list[str], store=None) -> int:
     return _direct("create-user", argv, store)
 
-
-def cli_list_users(argv: list[str], store=None) -> int:
-    return _direct("list-users", argv, store)

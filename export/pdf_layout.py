@@ -34,7 +34,6 @@ EVIDENCE_BADGES = {"fda_approved": ("FDA-approved", (232, 245, 233), (27, 94, 32
 LEVEL_COLOURS = {"urgent": TRIAGE_COLOURS["urgent"], "review": TRIAGE_COLOURS["review"],
                  "contraindication": TRIAGE_COLOURS["urgent"], "precaution": TRIAGE_COLOURS["review"],
                  "clarify": ((84, 110, 122), (255, 255, 255))}
-LEVEL_ORDER = {"urgent": 0, "contraindication": 0, "review": 1, "precaution": 1, "clarify": 2}
 GREY, INK = (90, 90, 90), (20, 20, 20)
 
 

@@ -198,10 +198,6 @@ def _cut_to_cell(value: str) -> str:
     return kept + XLSX_CUT_NOTE
 
 
-def _xlsx_cells(cells: list[Cell]) -> list[Cell]:
-    return [_xlsx_text(v) if isinstance(v, str) else v for v in cells]
-
-
 XLSX_OPTIONS = {"constant_memory": True,  # one row in memory at a time, flushed as the next begins
                 "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 

@@ -91,8 +91,6 @@ def _closed(a: Answers, bank: Bank, as_of: date, gate: str) -> tuple[Match, tupl
 
 
 # ---------------------------------------------------------------- headaches
-MIGRAINE_NEED = ("2 of one-sided, throbbing, moderate/severe, worse with activity; "
-                 "and nausea, or light and noise")
 TENSION_NEED = ("2 of not one-sided, pressing, mild/moderate, not worse with activity; and nausea = no; "
                 "and light = no or noise = no")
 CM_READ = ("ha.days", "ha.months", "ha.migraine_days", "ha.duration") + MIGRAINE_ITEMS

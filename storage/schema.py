@@ -147,5 +147,3 @@ key_checks = Table(
     Column("created_at", String(32), nullable=False),
 )
 
-ENCRYPTED = {"submissions": ("answers_enc", "patient_enc"), "comments": ("text_enc",),
-             "results": ("result_enc",), "voids": ("reason_enc",), "record_numbers": ("mrn_enc",)}
