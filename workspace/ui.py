@@ -73,9 +73,14 @@ def _make_file(download: Download, store, username: str) -> bytes | None:
         bar = st.progress(0.0)
 
         def progress(done: int) -> None:
-            bar.progress(min(done / download.count, 1.0), text=md(f"{done} of {download.count}"))
+            # Reading the submissions fills the bar to 95%; writing the file out (the PDF's
+            # output, the workbook's zip) is the last step, and the bar says so.
+            last = " · finishing the file…" if done >= download.count else ""
+            bar.progress(min(done / download.count, 1.0) * 0.95, text=md(f"{done} of {download.count}{last}"))
 
         data = _built(download, store, username, progress)
+        if data:
+            bar.progress(1.0, text=md(f"{download.count} of {download.count} · done"))
         status.update(label=md(f"{download.label} file {'ready' if data else 'failed'}"),
                       state="complete" if data else "error")
     return data
