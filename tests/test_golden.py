@@ -10,6 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -81,3 +83,27 @@ def test_a_version_2_result_reads_back_with_the_contract_table():
     assert tension.evidence_direction is EvidenceDirection.PROBABLY_INEFFECTIVE and not tension.suggested
     assert back.suggested and back.evidence_direction is EvidenceDirection.POSSIBLY_EFFECTIVE
     assert tension.reasons[0].text == "pressing"
+
+
+@pytest.mark.parametrize(("where", "bad", "named"), [
+    (("triage",), "emergency", "Triage"),
+    (("indications", 0, "match"), "probable", "Match"),
+    (("indications", 0, "evidence"), "approved", "Evidence"),
+    (("indications", 0, "evidence_direction"), "works", "EvidenceDirection"),
+    (("red_flags", 0, "level"), "routine?", "Triage"),
+    (("safety", 0, "level"), ["precaution"], "SafetyLevel"),
+])
+def test_a_result_with_a_level_outside_the_vocabulary_is_refused_naming_it(where, bad, named):
+    """A stored or imported result whose level is not one of ours is no result: ValueError naming
+    the level's kind and the value, as the Enum call would (never a silent default)."""
+    import copy
+
+    from vocabulary import result_from_dict
+
+    out = copy.deepcopy(next(r for r in RESULTS if r["red_flags"] and r["safety"]))
+    target = out
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = bad
+    with pytest.raises(ValueError, match=f"is not a valid {named}$"):
+        result_from_dict(out)

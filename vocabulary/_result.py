@@ -128,12 +128,28 @@ class ScreeningResult:
         }
 
 
+# value -> member of each level enum: a stored result is read for every row on the list's page
+# and every submission exported, and an Enum call costs about ten times a dict lookup.
+_MEMBERS = {kind: {member.value: member for member in kind}
+            for kind in (Triage, Match, Evidence, EvidenceDirection, SafetyLevel)}
+
+
+def _member(kind, value):
+    """``kind(value)``, as fast as a lookup; the same ValueError as the Enum call for a bad value."""
+    try:
+        return _MEMBERS[kind][value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{value!r} is not a valid {kind.__name__}") from None
+
+
 def _reasons(raw) -> tuple[Reason, ...]:
     out = []
     for r in raw or []:
-        if isinstance(r, Mapping):
+        if isinstance(r, str):  # a v2 reason was a plain string
+            out.append(Reason(r, ()))
+        elif isinstance(r, Mapping):
             out.append(Reason(str(r.get("text", "")), tuple(r.get("items") or ())))
-        else:  # a v2 reason was a plain string
+        else:
             out.append(Reason(str(r), ()))
     return tuple(out)
 
@@ -145,21 +161,22 @@ def _status(indication_id: str) -> Evidence:
 
 def _indication(ind: Mapping) -> IndicationResult:
     return IndicationResult(
-        id=ind["id"], match=Match(ind["match"]), evidence=Evidence(ind.get("evidence") or _status(ind["id"])),
+        id=ind["id"], match=_member(Match, ind["match"]),
+        evidence=_member(Evidence, ind.get("evidence") or _status(ind["id"])),
         evidence_text=str(ind.get("evidence_text", "")), reasons=_reasons(ind.get("reasons")),
-        evidence_direction=EvidenceDirection(evidence_direction(ind)), suggested=suggested(ind))
+        evidence_direction=_member(EvidenceDirection, evidence_direction(ind)), suggested=suggested(ind))
 
 
 def result_from_dict(data: Mapping, *, rescore: bool = False) -> ScreeningResult:
     """A stored result dict as a ``ScreeningResult`` (ValueError/KeyError/TypeError when it is no
     result); ``rescore``: it was saved by a later re-score. ``data`` is kept as ``source``."""
     return ScreeningResult(
-        triage=Triage(data["triage"]),
+        triage=_member(Triage, data["triage"]),
         indications=tuple(_indication(i) for i in data.get("indications", [])),
-        red_flags=tuple(RedFlag(f["id"], Triage(f["level"]), str(f.get("answer", "yes")),
+        red_flags=tuple(RedFlag(f["id"], _member(Triage, f["level"]), str(f.get("answer", "yes")),
                                 tuple(f.get("items") or ()), str(f.get("text") or ""))
                         for f in data.get("red_flags", [])),
-        safety=tuple(SafetyFlag(f["id"], SafetyLevel(f["level"]), str(f.get("text") or ""))
+        safety=tuple(SafetyFlag(f["id"], _member(SafetyLevel, f["level"]), str(f.get("text") or ""))
                      for f in data.get("safety", [])),
         notes=tuple(Note(n["id"], str(n.get("text") or "")) for n in data.get("notes", [])),
         peg=data.get("peg"), rules_version=str(data.get("rules_version", "")),
