@@ -96,6 +96,14 @@ def directions(sub: Submission) -> dict[str, str | None]:
 
 # -- flags ----------------------------------------------------------------------------------------
 
+RED_FLAG_ORDER = {Triage.URGENT: 0, Triage.REVIEW: 1}
+
+
+def red_flags_in_order(result: ScreeningResult | None) -> list[RedFlag]:
+    """Red flags, urgent ones first, each level in stored order (stable)."""
+    return sorted(result.red_flags if result is not None else (), key=lambda f: RED_FLAG_ORDER[f.level])
+
+
 def safety_in_order(result: ScreeningResult | None) -> list[SafetyFlag]:
     """Safety flags, contraindications first, then precautions, then clarify (stable)."""
     return sorted(result.safety if result is not None else (), key=lambda f: SAFETY_ORDER[f.level])

@@ -17,9 +17,7 @@ from sqlalchemy.sql import ColumnElement
 from storage import rows as rowsmod
 from storage.errors import StoreError
 from storage.schema import results, reviews, submissions, voids
-
-# INDICATIONS, LANGUAGES, TRIAGE_LEVELS: named here too, the workspace's filters read them here.
-from vocabulary import (  # noqa: F401
+from vocabulary import (
     INDICATIONS,
     LANGUAGES,
     SAFETY_LEVELS,

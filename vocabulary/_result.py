@@ -145,11 +145,9 @@ def _member(kind, value):
 def _reasons(raw) -> tuple[Reason, ...]:
     out = []
     for r in raw or []:
-        if isinstance(r, str):  # a v2 reason was a plain string
-            out.append(Reason(r, ()))
-        elif isinstance(r, Mapping):
+        if isinstance(r, Mapping):
             out.append(Reason(str(r.get("text", "")), tuple(r.get("items") or ())))
-        else:
+        else:  # a v2 reason was a plain string
             out.append(Reason(str(r), ()))
     return tuple(out)
 

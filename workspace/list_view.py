@@ -12,6 +12,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
+from export import summary
 from export.summary import age  # a list row's age, as every export says it
 from questionnaire.bank import Bank
 from vocabulary import INDICATION_SHORT_NAMES, ListRow, RedFlag, SafetyFlag, Triage
@@ -24,8 +25,6 @@ RESCORE_MARK = " ·R"  # the row's result was saved by a later re-score: never a
 TRIAGE_COLOURS |= {text + RESCORE_MARK: colour for text, colour in TRIAGE_COLOURS.items()
                    if text not in ("VOID", "Not scored", "Not scored · CI")}
 SAFETY_MARK = {"contraindication": "CI", "precaution": "P", "clarify": "Ask"}
-RED_ORDER = {"urgent": 0, "review": 1}
-SAFETY_ORDER = {"contraindication": 0, "precaution": 1, "clarify": 2}
 # A few words per flag, so that a row's flags fit a tablet's list (the detail page has the rest).
 SHORT_FLAG = {
     "rf.airway_now": "Airway NOW", "rf.thunderclap": "Thunderclap", "rf.thunderclap_3m": "Thunderclap <3 mo",
@@ -89,9 +88,8 @@ def triage_text(row: ListRow) -> str:
 
 
 def warning_signs(bank: Bank, row: ListRow) -> str:
-    flags = sorted(row.result.red_flags if row.result is not None else (), key=lambda f: RED_ORDER[f.level])
     named = []
-    for f in flags:
+    for f in summary.red_flags_in_order(row.result):
         name = short_label(bank, f)
         name = f"!! {name}" if f.level is Triage.URGENT else name
         named.append(f"{name} (unsure)" if f.answer == "unsure" else name)
@@ -99,7 +97,7 @@ def warning_signs(bank: Bank, row: ListRow) -> str:
 
 
 def safety_flags(bank: Bank, row: ListRow) -> str:
-    flags = sorted(row.result.safety if row.result is not None else (), key=lambda f: SAFETY_ORDER[f.level])
+    flags = summary.safety_in_order(row.result)  # contraindications first
     return "; ".join(f"{SAFETY_MARK[f.level]}: {short_label(bank, f)}" for f in flags)
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 from clinic import runtime
 from questionnaire.bank import load_bank
 from storage import StoreError
-from storage.listing import INDICATIONS, LANGUAGES, TRIAGE_LEVELS
+from vocabulary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, LANGUAGES, TRIAGE_LEVELS
 from workspace import downloads, list_view, session
 from workspace.alerts import front_desk_alerts
 from workspace.login import nav_bar, require_staff
@@ -33,8 +33,6 @@ ARRIVAL_MARGIN = timedelta(seconds=60)
 URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, not yet opened
 EXPORT_KEY = "ws_export_ready"
 FULL_RUN_KEY = "ws_list_full_run"
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-INDICATION_NAMES = {i: i.replace("_", " ").capitalize() for i in INDICATIONS}
 COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away;
     # a long name or many flags wrap onto more lines (taller rows) instead of being cut
     # coloured labels without a pandas Styler (which would cost more than the rest of the table)
