@@ -209,7 +209,8 @@ def _xlsx_cells(cells: list[Cell]) -> list[Cell]:
             if value:
                 if value[0] in _TRIGGERS:
                     value = QUOTE + value
-                if len(value) > XLSX_CELL_LIMIT // 2 or _XLSX_MENDED.search(value):
+                if (len(value) > XLSX_CELL_LIMIT // 2
+                        or not value.isprintable() and _XLSX_MENDED.search(value)):  # printable: no CR
                     value = _xlsx_text(value)
         elif kind is float and not math.isfinite(value):
             value = str(value)

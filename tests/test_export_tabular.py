@@ -286,6 +286,15 @@ def test_xlsx_read_back_by_pandas_and_legend_sheet(bank):
     assert legend.set_index("column").loc["ha.days", "meaning"] == bank.item("ha.days").label
 
 
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40))
+def test_xlsx_cells_mend_exactly_what_the_rule_says(text):
+    """The one-pass row mending (with its fast path for printable text) is the documented rule:
+    neutralise, then line feeds for carriage returns and U+FFFD for what XML cannot hold."""
+    mended = tabular._xlsx_cells([text, None, 2.5])
+    assert mended == [tabular._xlsx_text(neutralise(text)), None, 2.5]
+    assert "\r" not in mended[0] and not any("\x00" <= ch < " " and ch not in "\t\n" for ch in mended[0])
+
+
 def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
     sub = samples.submission(patients.answers(patient__name="Ana\x01Bell"), None)
     sheet = _sheet(to_xlsx([sub], bank))
