@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import BinaryIO
-from xml.sax.saxutils import escape as xml_escape
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from rustpy_xlsxwriter import write_worksheets
 
 from export import summary
 from questionnaire.bank import Bank, load_bank
@@ -58,6 +58,9 @@ XLSX_CELL_LIMIT = 32_767
 XLSX_CUT_NOTE = " … [cut at Excel's cell limit; the CSV and JSON exports hold the whole text]"
 # Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_MENDED = re.compile(r"[\x00-\x08\x0b-\x1f]")  # those, or a carriage return (\x0d)
+_PROC_FD = Path("/proc/self/fd")  # a path to an open file, as the writer takes a path
+_COPY_CHUNK = 1 << 20
 
 Cell = str | int | float | None
 
@@ -183,66 +186,84 @@ def _xlsx_text(value: str) -> str:
     value = _XLSX_ILLEGAL.sub("\ufffd", value)
     if len(value) > XLSX_CELL_LIMIT // 2 and len(value.encode("utf-16-le")) // 2 > XLSX_CELL_LIMIT:
         value = _cut_to_cell(value)
-    if value.startswith("<r>") and value.endswith("</r>"):
-        # XlsxWriter's constant-memory mode writes such a string as ready-made rich-text XML,
-        # unescaped: hand it that XML, escaped, so the cell holds exactly this text.
-        return f'<r><t xml:space="preserve">{xml_escape(value)}</t></r>'
     return value
 
 
 def _cut_to_cell(value: str) -> str:
-    """A text longer than an Excel cell holds (XlsxWriter would cut it silently): cut, and
-    say so in the cell."""
+    """A text longer than an Excel cell holds (the writer would refuse the whole file): cut,
+    and say so in the cell."""
     room = XLSX_CELL_LIMIT - len(XLSX_CUT_NOTE) - 2  # UTF-16 units; an astral character is 2
     kept = value.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
     return kept + XLSX_CUT_NOTE
 
 
-XLSX_OPTIONS = {"constant_memory": True,  # one row in memory at a time, flushed as the next begins
-                "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+def _xlsx_cells(cells: list[Cell]) -> list[Cell]:
+    """One row's cells as the workbook takes them, in one pass (the per-cell cost of a
+    10,000-row export): text neutralised and mended (``_xlsx_text``, only where a carriage
+    return, a control character or great length needs it), a number that is not finite as
+    its text; absent stays ``None`` (not written: a reader sees an empty cell)."""
+    out = []
+    for value in cells:
+        kind = type(value)
+        if kind is str:
+            if value:
+                if value[0] in _TRIGGERS:
+                    value = QUOTE + value
+                if (len(value) > XLSX_CELL_LIMIT // 2
+                        or not value.isprintable() and _XLSX_MENDED.search(value)):  # printable: no CR
+                    value = _xlsx_text(value)
+        elif kind is float and not math.isfinite(value):
+            value = str(value)
+        out.append(value)
+    return out
+
+
+def _within_sheet(submissions: Iterable[Submission]) -> Iterator[Submission]:
+    """The submissions, refused at the first one past the sheet's last row (the export then
+    fails with this message before any byte of the workbook is written)."""
+    for number, sub in enumerate(submissions, start=1):
+        if number >= XLSX_MAX_ROWS:
+            raise ValueError(f"an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} submissions; "
+                             "export this many as CSV or JSON")
+        yield sub
+
+
+def _submission_records(header: list[str], submissions: Iterable[Submission], bank: Bank) -> Iterator[dict]:
+    """The sheet's rows as the writer takes them: one dict a submission, keyed by every column
+    in order (the writer takes the header from the first dict's keys and places every later
+    dict's values by position, so each dict holds every column, absent ones as ``None``)."""
+    for sub in _within_sheet(submissions):
+        yield dict(zip(header, _xlsx_cells(row(sub, bank)), strict=True))
 
 
 def write_xlsx(submissions: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
-    """An .xlsx workbook, streamed (XlsxWriter's constant-memory mode): sheet "Submissions"
-    (the rows, bold frozen header) and sheet "Columns" (id -> label).
+    """An .xlsx workbook, streamed: sheet "Submissions" (the rows, bold frozen header) and sheet
+    "Columns" (id -> label), written by rust_xlsxwriter (rustpy-xlsxwriter) in its
+    constant-memory mode. Every text is a string cell (no formula, link or number is guessed
+    from text), every number a number.
 
-    XlsxWriter keeps the rows in a temporary file until the workbook is closed; it lives in a
-    directory of its own that is removed however the export ends (a failed one included), so
-    no patient's row is left behind on disk."""
-    with tempfile.TemporaryDirectory(prefix="xlsx-") as scratch:
-        _write_workbook(Workbook(out, XLSX_OPTIONS | {"tmpdir": scratch}), submissions, bank or load_bank())
-
-
-def _write_workbook(book: Workbook, submissions: Iterable[Submission], bank: Bank) -> None:
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("Submissions")
-    sheet.freeze_panes(1, 1)
-    every = rows(submissions, bank)
-    for col, name in enumerate(next(every)):
-        sheet.write_string(0, col, name, bold)
-    for number, cells in enumerate(every, start=1):
-        _write_xlsx_row(sheet, number, cells)
-    _legend(book.add_worksheet("Columns"), bank, bold)
-    book.close()
+    No patient's row is left on disk: the writer streams the rows to an anonymous temporary
+    file (Linux ``O_TMPFILE``: it never has a name in any directory, and it is gone when closed,
+    however the export ends), and the finished workbook is made in another such file and then
+    copied to ``out`` (handed a Python file, the writer would build the whole zip in memory)."""
+    bank = bank or load_bank()
+    header = columns(bank)
+    records = _submission_records(header, submissions, bank)
+    first = next(records, None)  # no submission: a dict of absent cells writes the header alone
+    body = itertools.chain([first], records) if first is not None else iter([dict.fromkeys(header)])
+    _save([("Submissions", body), ("Columns", _legend(bank))], out)
 
 
-def _write_xlsx_row(sheet: Worksheet, number: int, cells: list[Cell]) -> None:
-    """Text as strings (never a formula: no type guessing), numbers as numbers (one that is
-    not finite as its text); an absent or empty cell is not written (a reader sees an empty
-    cell)."""
-    if number >= XLSX_MAX_ROWS:  # XlsxWriter would drop the row without a word
-        raise ValueError(f"an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} submissions; "
-                         "export this many as CSV or JSON")
-    text, number_cell = sheet.write_string, sheet.write_number
-    for col, value in enumerate(cells):
-        if type(value) is str:
-            if value:
-                text(number, col, _xlsx_text(value))
-        elif value is not None:
-            if type(value) is float and not math.isfinite(value):
-                text(number, col, str(value))
-            else:
-                number_cell(number, col, value)
+def _save(sheets: list[tuple[str, Iterator[dict]]], out: BinaryIO) -> None:
+    options = {"freeze_panes": {"Submissions": {"row": 1, "col": 1}}, "bold_headers": True,
+               "column_widths": {"Columns": [28, 80]}}
+    if not _PROC_FD.is_dir():  # not Linux: the writer builds the zip in memory, then writes it
+        write_worksheets(sheets, out, **options)
+        return
+    with tempfile.TemporaryFile(prefix="xlsx-") as scratch:
+        write_worksheets(sheets, f"{_PROC_FD}/{scratch.fileno()}", **options)
+        scratch.seek(0)
+        shutil.copyfileobj(scratch, out, _COPY_CHUNK)
 
 
 def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> bytes:
@@ -251,11 +272,8 @@ def to_xlsx(submissions: Iterable[Submission], bank: Bank | None = None) -> byte
     return out.getvalue()
 
 
-def _legend(sheet: Worksheet, bank: Bank, bold: Format) -> None:
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 80)
-    sheet.write_string(0, 0, "column", bold)
-    sheet.write_string(0, 1, "meaning", bold)
+def _legend(bank: Bank) -> Iterator[dict]:
+    """The "Columns" sheet: each column's id and what it means."""
     labels = {item.id: item.label for item in bank.items}
     labels |= {r.id: f"{r.label} (v2 question, retired in v3)" for r in bank.retired.values()}
     for i in summary.INDICATIONS:
@@ -274,6 +292,5 @@ def _legend(sheet: Worksheet, bank: Bank, bold: Format) -> None:
                "safety_flag_names": "Safety flags: LEVEL: text ( | -separated)",
                "rescore": "yes: this result was saved by a later re-score, never a new alert",
                "notes": "Note ids", "comments": "Clinician comments, newest first (author, time: text)"}
-    for number, column in enumerate(columns(bank), start=1):
-        sheet.write_string(number, 0, column)
-        sheet.write_string(number, 1, labels.get(column, ""))
+    for column in columns(bank):
+        yield {"column": column, "meaning": labels.get(column, "")}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import tempfile
+import zipfile
+from collections import deque
 from dataclasses import replace
+from xml.etree import ElementTree
 
 import pandas as pd
 import patients
 import pytest
 import samples
-import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -209,13 +213,68 @@ def test_xlsx_hostile_names_are_strings_never_formulas(bank):
 
 
 def test_xlsx_numbers_stay_numbers_and_unicode_is_exact(bank):
-    sheet = _sheet(to_xlsx(_subs(UNICODE), bank))
+    """A number is a number cell. Excel keeps every number as a double: the writer stores 20 as
+    "20.0", which openpyxl reads as the float 20.0 (XlsxWriter wrote "20", read as an int)."""
+    data = to_xlsx(_subs(UNICODE), bank)
+    sheet = _sheet(data)
     header = [c.value for c in sheet[1]]
     assert header == columns(bank)
-    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["s-es"]["ha.days"] == 20 and isinstance(rows["s-es"]["ha.days"], int)
-    assert rows["s-es"]["peg"] == pytest.approx(6.0)
-    assert [rows[f"s{k}"]["patient.name"] for k in range(len(UNICODE))] == UNICODE
+    cells = {r[0].value: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)}
+    days, peg = cells["s-es"]["ha.days"], cells["s-es"]["peg"]
+    assert days.data_type == "n" and days.value == 20
+    assert peg.data_type == "n" and peg.value == pytest.approx(6.0)
+    frame = pd.read_excel(io.BytesIO(data), sheet_name="Submissions").set_index("submission_id")
+    assert frame.loc["s-es", "ha.days"] == 20 and pd.api.types.is_numeric_dtype(frame["ha.days"])
+    assert [cells[f"s{k}"]["patient.name"].value for k in range(len(UNICODE))] == UNICODE
+
+
+LOOKALIKES = ["123", "1e5", "0012", "TRUE", "2026-01-01", "http://x.example/a", "mailto:a@x.example",
+              "#N/A", "50%"]
+
+
+def test_xlsx_text_that_looks_like_a_number_or_link_stays_text(bank):
+    book = load_workbook(io.BytesIO(to_xlsx(_subs(LOOKALIKES), bank)))
+    sheet = book["Submissions"]
+    header = [c.value for c in sheet[1]]
+    by_id = {r[0].value: r[header.index("patient.name")] for r in sheet.iter_rows(min_row=2)}
+    assert [(by_id[f"s{k}"].data_type, by_id[f"s{k}"].value) for k in range(len(LOOKALIKES))] == \
+        [("s", name) for name in LOOKALIKES]
+    assert not any(c.hyperlink for row in sheet.iter_rows() for c in row)
+
+
+def test_xlsx_odd_numbers_are_their_text_and_absent_cells_empty(bank):
+    """Excel has no NaN or infinity: such a number (never a valid answer) is written as its text."""
+    doc = patients.answers(ha__days=float("nan"), ha__months=float("-inf"), ha__migraine_days=2.5,
+                           ha__med_days=3, back__months=float("inf"))
+    doc.pop("back.spasm_days", None)
+    sheet = _sheet(to_xlsx([samples.submission(doc, None)], bank))
+    got = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=False))
+    assert [got[k] for k in ("ha.days", "ha.months", "ha.migraine_days", "ha.med_days", "back.months")] == \
+        ["nan", "-inf", 2.5, 3, "inf"]
+    assert got.get("back.spasm_days") is None and got["triage"] is None  # unscored: no result cells
+
+
+def test_xlsx_header_is_every_column_in_order_when_the_first_row_is_mostly_empty(bank):
+    """The writer takes the header from the first row's keys and places the cells of later
+    rows by position: an unscored first submission with few answers must not move a column."""
+    sparse = samples.submission({"patient.name": "Ana"}, None, sub_id="sparse")
+    full = samples.scored(patients.spanish_migraine(), sub_id="full")
+    sheet = _sheet(to_xlsx([sparse, full], bank))
+    header = [c.value for c in sheet[1]]
+    assert header == columns(bank)
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    expected = tabular.row(full, bank)
+    assert [r["submission_id"] for r in rows] == ["sparse", "full"]
+    assert rows[0]["patient.name"] == "Ana" and rows[0]["triage"] is None and rows[0]["void"] == "no"
+    assert [rows[1][c] for c in ("triage", "ha.days", "comments", "void", "rescore")] == \
+        [expected[header.index(c)] or None for c in ("triage", "ha.days", "comments", "void", "rescore")]
+
+
+def test_xlsx_of_no_submissions_has_the_header_and_the_legend(bank):
+    book = load_workbook(io.BytesIO(to_xlsx([], bank)))
+    assert [c.value for c in book["Submissions"][1]] == columns(bank) and book["Submissions"].max_row == 1
+    assert all(c.font.bold for c in book["Submissions"][1])
+    assert [r[0] for r in book["Columns"].iter_rows(min_row=2, values_only=True)] == columns(bank)
 
 
 def test_xlsx_read_back_by_pandas_and_legend_sheet(bank):
@@ -227,6 +286,15 @@ def test_xlsx_read_back_by_pandas_and_legend_sheet(bank):
     assert legend.set_index("column").loc["ha.days", "meaning"] == bank.item("ha.days").label
 
 
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40))
+def test_xlsx_cells_mend_exactly_what_the_rule_says(text):
+    """The one-pass row mending (with its fast path for printable text) is the documented rule:
+    neutralise, then line feeds for carriage returns and U+FFFD for what XML cannot hold."""
+    mended = tabular._xlsx_cells([text, None, 2.5])
+    assert mended == [tabular._xlsx_text(neutralise(text)), None, 2.5]
+    assert "\r" not in mended[0] and not any("\x00" <= ch < " " and ch not in "\t\n" for ch in mended[0])
+
+
 def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
     sub = samples.submission(patients.answers(patient__name="Ana\x01Bell"), None)
     sheet = _sheet(to_xlsx([sub], bank))
@@ -235,9 +303,10 @@ def test_xlsx_replaces_characters_a_workbook_cannot_hold(bank):
 
 
 def test_xlsx_text_that_looks_like_sheet_xml_stays_text(bank):
-    """XlsxWriter's streaming mode takes a string from "<r>" to "</r>" as rich-text XML: a
-    name shaped like it must come back as typed, never adding a formula or a cell."""
-    names = ['<r><t>x</t></r></is><f>1+1</f><is><r><t>y</t></r>', "<r>", "<r></r>", "a <b> & </r>"]
+    """A name shaped like the sheet's own XML (XlsxWriter's streaming mode once took "<r>...</r>"
+    as ready-made rich text) must come back as typed, never adding a formula or a cell."""
+    names = ["<r>x</r>", '<r><t>x</t></r></is><f>1+1</f><is><r><t>y</t></r>', "<r>", "<r></r>",
+             "a <b> & </r>", "</t></is></c><c><f>1+1</f></c>", "<![CDATA[x]]>", "&amp; &lt;"]
     data = to_xlsx(_subs(names), bank)
     sheet = _sheet(data)
     header = [c.value for c in sheet[1]]
@@ -245,6 +314,33 @@ def test_xlsx_text_that_looks_like_sheet_xml_stays_text(bank):
     assert [by_id[f"s{k}"][header.index("patient.name")].value for k in range(len(names))] == names
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     assert all(len(row) <= len(header) for row in sheet.iter_rows())
+
+
+def test_xlsx_xml_has_the_sheets_frozen_pane_and_bold_header(bank):
+    """The workbook's own XML, read without a spreadsheet library: two sheets by name, the pane
+    frozen at B2 on "Submissions", header cells in a bold style and data cells not, text inline."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    book = zipfile.ZipFile(io.BytesIO(to_xlsx(_subs(["Ana"]), bank)))
+
+    def part(name: str) -> ElementTree.Element:
+        return ElementTree.fromstring(book.read(name))  # noqa: S314 (a file this test just made)
+
+    workbook = part("xl/workbook.xml")
+    assert [s.get("name") for s in workbook.iter(f"{main}sheet")] == ["Submissions", "Columns"]
+    sheet = part("xl/worksheets/sheet1.xml")
+    pane = sheet.find(f"{main}sheetViews/{main}sheetView/{main}pane")
+    assert (pane.get("xSplit"), pane.get("ySplit"), pane.get("topLeftCell"), pane.get("state")) == \
+        ("1", "1", "B2", "frozen")
+    styles = part("xl/styles.xml")
+    fonts = list(styles.find(f"{main}fonts"))
+    xfs = list(styles.find(f"{main}cellXfs"))
+    bold = {str(k) for k, xf in enumerate(xfs) if fonts[int(xf.get("fontId"))].find(f"{main}b") is not None}
+    header, first = sheet.find(f"{main}sheetData").findall(f"{main}row")[:2]
+    assert len(header) == len(columns(bank)) and all(c.get("s") in bold for c in header)
+    assert not any(c.get("s") in bold for c in first)
+    assert {c.get("t") for c in first} <= {"inlineStr", None}  # text inline, numbers untyped
+    assert not any(c.find(f"{main}f") is not None for c in sheet.iter(f"{main}c"))
+    assert not [n for n in book.namelist() if "sharedStrings" in n or "calcChain" in n]
 
 
 def test_xlsx_keeps_bold_frozen_header_and_legend_widths(bank):
@@ -258,18 +354,43 @@ def test_xlsx_keeps_bold_frozen_header_and_legend_widths(bank):
     assert widths == pytest.approx((28, 80), abs=1)
 
 
+class StoreWentAway(Exception):
+    pass
+
+
+def _open_files() -> list[str]:
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed by now
+            pass
+    return found
+
+
 def test_a_failed_xlsx_export_leaves_no_rows_on_disk(bank, tmp_path, monkeypatch):
-    """XlsxWriter streams rows to a temporary file: an export that fails half-way (the store
-    goes away) must not leave the patients' rows behind."""
+    """The writer streams rows to a temporary file (rust_xlsxwriter reads TMPDIR; our scratch
+    file follows Python's tempfile): while an export is half-way, those files have no name in
+    the directory (anonymous, already deleted); when it fails (the store goes away), the
+    caller gets our exception as raised, nothing is written to ``out``, nothing is left."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    half_way: dict[str, list] = {}
 
     def failing():
-        yield from _subs(["Ana María"])
-        raise RuntimeError("the store went away")
+        yield from _subs(["Ana María"] * 50)
+        half_way["listed"] = list(tmp_path.iterdir())
+        half_way["open"] = [f for f in _open_files() if f.startswith(str(tmp_path))]
+        raise StoreWentAway("the store went away")
 
-    with pytest.raises(RuntimeError, match="store went away"):
-        to_xlsx(failing(), bank)
-    assert list(tmp_path.iterdir()) == []
+    out = io.BytesIO()
+    with pytest.raises(StoreWentAway, match="^the store went away$") as raised:
+        tabular.write_xlsx(failing(), out, bank)
+    assert raised.type is StoreWentAway
+    assert half_way["listed"] == [] and half_way["open"], "the writer's temporary files should be here"
+    assert all(f.endswith("(deleted)") for f in half_way["open"]), half_way["open"]
+    assert out.getvalue() == b"" and list(tmp_path.iterdir()) == []
+    assert not [f for f in _open_files() if f.startswith(str(tmp_path))]  # none left open either
     assert _sheet(to_xlsx(_subs(["Ana María"]), bank)).max_row == 4 and list(tmp_path.iterdir()) == []
 
 
@@ -288,14 +409,25 @@ def test_xlsx_text_longer_than_a_cell_is_cut_visibly_and_csv_keeps_it(bank):
     assert _read_csv(to_csv([sub], bank)).iloc[0].comments == f"dr.ana, {WHEN.isoformat()}: {long_text}"
 
 
-def test_xlsx_refuses_more_rows_than_a_sheet_holds_and_keeps_odd_numbers(bank):
-    """XlsxWriter drops a row past the sheet's last one without a word, and refuses a number
-    that is not finite: the export says so, or writes the number as text."""
-    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
-    sheet = book.add_worksheet("Submissions")
-    tabular._write_xlsx_row(sheet, 1, ["s1", float("nan"), float("-inf"), 2.5, 3, None, ""])
-    with pytest.raises(ValueError, match="at most 1,048,575 submissions; export this many as CSV or JSON"):
-        tabular._write_xlsx_row(sheet, 1_048_576, ["s2"])
-    book.close()
-    read = load_workbook(io.BytesIO(book.filename.getvalue()))["Submissions"]
-    assert [c.value for c in read[2]] == ["s1", "nan", "-inf", 2.5, 3]  # row 1 counted from 0
+REFUSAL = "an Excel sheet holds at most 1,048,575 submissions; export this many as CSV or JSON"
+
+
+def test_xlsx_refuses_more_submissions_than_a_sheet_holds():
+    """An Excel sheet holds 1,048,576 rows, the header's included: the last submission that fits
+    passes, the next one is refused with a message saying what to do instead."""
+    deque(tabular._within_sheet(itertools.repeat(None, tabular.XLSX_MAX_ROWS - 1)), maxlen=0)
+    with pytest.raises(ValueError, match=f"^{REFUSAL}$"):
+        deque(tabular._within_sheet(itertools.repeat(None, tabular.XLSX_MAX_ROWS)), maxlen=0)
+
+
+def test_an_export_refused_part_way_writes_nothing(bank):
+    """A refusal raised while the rows stream (as the one above is) reaches the caller as it
+    was raised, and ``out`` gets no partial workbook."""
+    def too_many():
+        yield from _subs(["Ana"])
+        raise ValueError(REFUSAL)
+
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match=f"^{REFUSAL}$"):
+        tabular.write_xlsx(too_many(), out, bank)
+    assert out.getvalue() == b""
