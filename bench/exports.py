@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/exports.py [--counts 1000,10000] [--formats csv,xlsx,json,fhir,pdf]
     .venv/bin/python bench/exports.py --pdf-linearity 500,1000,2000,4000 --runs 3
+    .venv/bin/python bench/exports.py --pdf-join 1000,2000   (needs pikepdf, not a dependency)
 
 Inputs: a few distinct documents built from the item bank (tests/documents.py) and scored by
 the real scoring, cached under /tmp keyed by bank and rules version, then repeated with a new
@@ -28,7 +29,9 @@ Aims: CSV <= 2x, XLSX <= 10x, JSON <= 3x, FHIR <= 5x; PDF seconds per page the s
 counts (linear) and each page drawn once; our peak RSS flat as the count grows (the PDF's grows:
 fpdf2 keeps a document's pages until it writes the file). ``--pdf-linearity`` times only the
 PDF at several page counts, interleaved in each round, and fits a line through the medians
-(seconds and memory against pages). Prints figures and ratios;
+(seconds and memory against pages). ``--pdf-join`` measures the PDF's peak RSS as one fpdf2
+document beside the same pages drawn in parts of 500 and joined by pikepdf (issue 10: the idea
+measured and not taken; docs/benchmarks.md, "Drawing the PDF in parts"). Prints figures and ratios;
 docs/benchmarks.md records them. Not a test: no pass/fail.
 """
 
@@ -177,6 +180,57 @@ def _pdf_as_before(count: int, out) -> None:
     print(f"    (previous layout: {scratch.page} scratch pages drawn for {count} pages)")
 
 
+def _pdf_in_parts(count: int, out, part_pages: int = 500) -> None:
+    """The idea measured for issue 10 and not taken: the pages drawn into fpdf2 documents of
+    ``part_pages`` pages, each written to an anonymous temporary file as it fills, then joined
+    into ``out`` by pikepdf (qpdf), which reads each page's stream from its part while writing.
+    (Without the subset renaming and document information a real export would need: they cost
+    no memory worth measuring.) Needs pikepdf, which is not a project dependency."""
+    from contextlib import ExitStack
+
+    import pikepdf
+
+    bank, measure = load_bank(), new_pdf()
+    with ExitStack() as stack:
+        files, doc = [], new_pdf()
+        for sub in submissions(count):
+            if doc.page_no() == part_pages:
+                files.append(_spill(doc, stack))
+                doc = new_pdf()
+            pdf._draw(doc, sub, pdf.choose_style(sub, bank, measure), bank, clip=True)
+        files.append(_spill(doc, stack))
+        del doc
+        parts = [stack.enter_context(pikepdf.open(f)) for f in files]
+        joined = stack.enter_context(pikepdf.new())
+        for part in parts:
+            joined.pages.extend(part.pages)
+        joined.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+
+
+def _spill(doc, stack):
+    import tempfile
+
+    part = stack.enter_context(tempfile.TemporaryFile())
+    part.write(doc.output())
+    return part
+
+
+def pdf_join(counts: list[int]) -> None:
+    """Peak RSS growth, CPU seconds and bytes a page of the PDF as one fpdf2 document (ours) and
+    drawn in parts of 500 pages joined by pikepdf, each count once (``--pdf-join``)."""
+    print(f"{'pages':>6} {'side':<26} {'CPU s':>7} {'ms/page':>8} {'MiB':>6} {'bytes/page':>10}")
+    sides = {"one fpdf2 document (ours)": ("ours.pdf",
+                                           lambda n, fh: formats.get("pdf").write(submissions(n), fh)),
+             "parts of 500, pikepdf join": ("parts.pdf", _pdf_in_parts)}
+    for n in counts:
+        for side, (name, write) in sides.items():
+            _, mib, cpu = _measure(lambda: None, lambda _, n=n, name=name, write=write: _to_file(
+                name, lambda fh: write(n, fh)))
+            size = (WORK / name).stat().st_size / n
+            print(f"{n:>6} {side:<26} {cpu:>7.2f} {cpu / n * 1000:>8.2f} {mib:>6.1f} {size:>10.0f}",
+                  flush=True)
+
+
 def pdf_linearity(counts: list[int], runs: int) -> None:
     """CPU seconds and peak RSS growth of the PDF at each page count, the counts interleaved in
     each of ``runs`` rounds (so load shifts touch every count alike), medians, and a
@@ -210,6 +264,9 @@ def main() -> None:
     parser.add_argument("--pdf-linearity", metavar="PAGES",
                         help="only the PDF at these page counts (e.g. 500,1000,2000,4000), interleaved "
                              "--runs times: medians and a fitted line")
+    parser.add_argument("--pdf-join", metavar="PAGES",
+                        help="only the PDF at these page counts, as one document and drawn in parts "
+                             "joined by pikepdf (needs pikepdf installed; not a project dependency)")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     WORK.mkdir(exist_ok=True)
@@ -218,6 +275,16 @@ def main() -> None:
     if args.pdf_linearity:
         formats.get("pdf").to_bytes(submissions(20))  # warm
         pdf_linearity([int(c) for c in args.pdf_linearity.split(",")], args.runs)
+        return
+    if args.pdf_join:
+        try:
+            import pikepdf  # noqa: F401
+        except ImportError:
+            sys.exit("--pdf-join needs pikepdf (not a project dependency): "
+                     ".venv/bin/pip install pikepdf==10.18.0")
+        formats.get("pdf").to_bytes(submissions(20))  # warm
+        _pdf_in_parts(20, WORK / "warm.pdf", part_pages=10)
+        pdf_join([int(c) for c in args.pdf_join.split(",")])
         return
     print(f"{'format':<6} {'count':>6} {'ours s':>8} {'base s':>8} {'ratio':>6} {'aim':>5} "
           f"{'wall ratio':>10} {'ours MiB':>9} {'base MiB':>9}   (s: CPU seconds)")
