@@ -17,7 +17,7 @@ from clinic import runtime
 from questionnaire.bank import load_bank
 from storage import StoreError
 from vocabulary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, LANGUAGES, TRIAGE_LEVELS
-from workspace import downloads, list_view, session
+from workspace import downloads, list_view, session, warm_up
 from workspace.alerts import front_desk_alerts
 from workspace.login import nav_bar, require_staff
 from workspace.ui import download_row
@@ -299,11 +299,4 @@ def today_page() -> None:
     st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
-    _load_detail_modules()
-
-
-def _load_detail_modules() -> None:
-    """Import the detail page's modules (Altair, the body map) once per server process, after
-    the list is on screen, so the first detail opened opens as fast as the next."""
-    import drawing.bodymap  # noqa: F401
-    import workspace.detail  # noqa: F401
+    warm_up.detail_page()  # once per server process, after the list is on screen
