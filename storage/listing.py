@@ -176,10 +176,6 @@ def _page_columns():
                   is_voided().label("is_voided"))
 
 
-def _hashable(value):
-    return tuple(value) if isinstance(value, list | tuple) else value
-
-
 @functools.lru_cache(maxsize=32)
 def _statements(since, until, filters: tuple) -> tuple:
     """The WHERE clauses, totals and page columns of one choice of dates and filters: SQL only
