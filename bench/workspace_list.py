@@ -10,7 +10,9 @@ string (schema, bank, rules, generator, date). Measured, medians of N runs, inte
 1. the store call behind the list (``Store.list_page``: today, first page of 50) against
    ``pandas.read_sql`` of the same clear columns for every row of today;
 2. the list page rerun (AppTest of app.py, logged in) against a bare AppTest page that runs
-   that ``read_sql`` and draws it with ``st.dataframe`` (aim: at most 2x);
+   that ``read_sql`` and draws it with ``st.dataframe`` (aim: at most 2x); then the same rerun
+   with the session's memo of the page's opened rows and table emptied first (what a rerun
+   pays when every row on the page changed, e.g. another page or other filters);
 3. the detail page rerun on the 1,000 store against the 10,000 store (aim: the same).
 
 Prints each figure and the ratios; docs/benchmarks.md records them. Not a test: no pass/fail.
@@ -195,6 +197,15 @@ def main(argv: list[str]) -> int:
     rerun, bare_rerun = side_by_side(page.run, bare.run, runs)
     print(f"2. list page rerun (AppTest, logged in) {rerun:6.1f} ms   bare read_sql + st.dataframe page "
           f"{bare_rerun:6.1f} ms   ratio {rerun / bare_rerun:5.2f}x")
+    from workspace import today
+
+    def cold_rerun():
+        page.session_state[today.OPENED_KEY] = {}
+        page.session_state[today.TABLE_KEY] = None
+        page.run()
+    cold, cold_bare = side_by_side(cold_rerun, bare.run, runs)
+    print(f"   the same, the session's memo emptied {cold:6.1f} ms   bare page {cold_bare:6.1f} ms   "
+          f"ratio {cold / cold_bare:5.2f}x")
 
     big_detail = detail_app()
     use(small)

@@ -140,12 +140,17 @@ def _route_streamlit_loggers() -> None:
         logger.propagate = True
 
 
+def _set_level(logger: logging.Logger, level: int) -> None:
+    if logger.level != level:  # setLevel clears every logger's cache: only when it changes
+        logger.setLevel(level)
+
+
 def _cap(level: int) -> None:
     for name, floor in CAPPED_LOGGERS.items():
-        logging.getLogger(name).setLevel(max(level, floor))
+        _set_level(logging.getLogger(name), max(level, floor))
     for name, logger in list(logging.Logger.manager.loggerDict.items()):
         if isinstance(logger, logging.Logger) and name.startswith("streamlit."):
-            logger.setLevel(max(level, logging.INFO))
+            _set_level(logger, max(level, logging.INFO))
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -173,7 +178,7 @@ def configure_logging(settings: Settings) -> logging.Handler:
         handler.set_name(HANDLER_NAME)
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)
-    root.setLevel(level)
+    _set_level(root, level)
     handler.setLevel(level)
     _install_record_factory()
     _route_streamlit_loggers()

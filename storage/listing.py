@@ -7,11 +7,12 @@ each level, and which indications are suggested. Everything else in the result i
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import bindparam, case, exists, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from storage import rows as rowsmod
@@ -140,11 +141,23 @@ def joined(*columns):
         submissions.outerjoin(results, results.c.id == latest_result_id()))
 
 
-def totals(where: list[ColumnElement]):
-    """Count of matches, of urgent ones and of not yet reviewed ones."""
+def _tallies():
+    """Count of matches, of urgent ones and of not yet reviewed ones (aggregates)."""
     urgent = func.sum(case((results.c.triage == "urgent", 1), else_=0))
     waiting = func.sum(case((is_reviewed(), 0), else_=1))
-    return joined(func.count(), urgent, waiting).where(*where)
+    return func.count(), urgent, waiting
+
+
+def totals(where: list[ColumnElement]):
+    """Count of matches, of urgent ones and of not yet reviewed ones."""
+    return joined(*_tallies()).where(*where)
+
+
+def page_ids(where: list[ColumnElement], page: int, page_size: int):
+    """The page's ids in list order, each row carrying the totals of every match (window
+    aggregates over the whole filtered set): one walk of the day's rows instead of two."""
+    return (joined(submissions.c.id, *(t.over() for t in _tallies())).where(*where)
+            .order_by(*_order()).limit(page_size).offset(page * page_size))
 
 
 PAGE_SIZE = 50
@@ -159,7 +172,34 @@ def _page_columns():
     s, r = submissions.c, results.c
     return joined(s.id, s.submitted_at, s.language, s.patient_enc, r.rules_version, r.triage,
                   r.red_flags_urgent, r.red_flags_review, r.contraindications, r.precautions, r.clarify,
-                  r.suggested, r.scored_at, r.result_enc, r.rescore, is_voided().label("is_voided"))
+                  r.suggested, r.id.label("result_id"), r.scored_at, r.result_enc, r.rescore,
+                  is_voided().label("is_voided"))
+
+
+@functools.lru_cache(maxsize=32)
+def _statements(since, until, filters: tuple) -> tuple:
+    """The WHERE clauses, totals and page columns of one choice of dates and filters: SQL only
+    (dates, levels, ids of indications; never a name searched for), built once per choice,
+    not on every rerun of the list (the statements are immutable, shared safely)."""
+    where = conditions(since, until, **dict(filters))
+    return where, totals(where), _page_columns()
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_page_ids(since, until, filters: tuple, page: int, page_size: int):
+    return page_ids(_statements(since, until, filters)[0], page, page_size)
+
+
+def _plan(since, until, filters: dict) -> tuple:
+    """(where, totals, page columns, page ids (page, size) -> statement) for these filters,
+    from ``_statements``; built afresh for values that cannot be a cache key."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in filters.items()))
+    try:
+        hash((since, until, key))
+    except TypeError:
+        where = conditions(since, until, **filters)
+        return where, totals(where), _page_columns(), functools.partial(page_ids, where)
+    return (*_statements(since, until, key), functools.partial(_cached_page_ids, since, until, key))
 
 
 def _clamp(page: int, total: int, size: int) -> int:
@@ -168,14 +208,19 @@ def _clamp(page: int, total: int, size: int) -> int:
 
 
 def read_page(conn, ring, since, until, *, name_query: str | None = None, page: int = 0,
-              page_size: int = PAGE_SIZE, **filters):
+              page_size: int = PAGE_SIZE, opened: MutableMapping | None = None, **filters):
     """One page of the list; decrypts the names of the date range only for a name search, and
-    the name, birth date and result of the page's rows only (never an answers document)."""
+    the name, birth date and result of the page's rows only (never an answers document).
+
+    ``opened``: the caller's memo of rows already opened (a browser session's own
+    ``st.session_state``, never a process-wide cache), keyed by submission and result row:
+    a row opened on the last read is not decrypted and decoded again. Refreshed to hold this
+    page's rows only."""
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise StoreError(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}")
     if not isinstance(page, int):
         raise StoreError("page must be a whole number (0 is the first page)")
-    where = conditions(since, until, **filters)
+    where, counted, columns, ids_statement = _plan(since, until, filters)
     words = fold(name_query).split() if name_query else []
     if words:
         found = conn.execute(joined(submissions.c.id, submissions.c.patient_enc, results.c.triage,
@@ -186,22 +231,28 @@ def read_page(conn, ring, since, until, *, name_query: str | None = None, page: 
         waiting = sum(not r.is_reviewed for r in keep)
         page = _clamp(page, total, page_size)
         ids = [r.id for r in keep[page * page_size:(page + 1) * page_size]]
-        by_id = {r.id: r for r in conn.execute(_page_columns().where(submissions.c.id.in_(ids)))} \
-            if ids else {}
+        by_id = {r.id: r for r in conn.execute(columns.where(submissions.c.id.in_(ids)))} if ids else {}
         chosen = [by_id[i] for i in ids]
     else:
-        total, urgent, waiting = (int(v or 0) for v in conn.execute(totals(where)).one())
-        page = _clamp(page, total, page_size)
-        # the ids first (a narrow sort), then the page's wide rows: the sealed blobs of the
-        # other rows are never read, not even by the sorter
-        ids = list(conn.execute(joined(submissions.c.id).where(*where).order_by(*_order())
-                                .limit(page_size).offset(page * page_size)).scalars())
-        by_id = {r.id: r for r in conn.execute(_page_columns().where(submissions.c.id.in_(ids)))} \
-            if ids else {}
+        # the ids first (a narrow sort, with the totals), then the page's wide rows: the
+        # sealed blobs of the other rows are never read, not even by the sorter
+        page = max(0, page)
+        found = conn.execute(ids_statement(page, page_size)).all()
+        if not found and page > 0:  # past the last page: the last page instead
+            page = _clamp(page, int(conn.execute(counted).one()[0] or 0), page_size)
+            found = conn.execute(ids_statement(page, page_size)).all()
+        total, urgent, waiting = (int(v or 0) for v in found[0][1:]) if found else (0, 0, 0)
+        ids = [r.id for r in found]
+        by_id = {r.id: r for r in conn.execute(columns.where(submissions.c.id.in_(ids)))} if ids else {}
         chosen = [by_id[i] for i in ids]
     reviewers = latest_reviewers(conn, [r.id for r in chosen])
-    return ListPage(rows=tuple(_list_row(ring, r, reviewers.get(r.id)) for r in chosen), total=total,
-                    urgent=urgent, not_reviewed=waiting, page=page, page_size=page_size)
+    known = dict(opened or {})
+    shown = tuple(_list_row(ring, r, reviewers.get(r.id), known) for r in chosen)
+    if opened is not None:
+        opened.clear()
+        opened.update({(r.id, r.result_id): known[(r.id, r.result_id)] for r in chosen})
+    return ListPage(rows=shown, total=total, urgent=urgent, not_reviewed=waiting, page=page,
+                    page_size=page_size)
 
 
 def latest_reviewers(conn, ids: list[str]) -> dict[str, str]:
@@ -214,22 +265,40 @@ def latest_reviewers(conn, ids: list[str]) -> dict[str, str]:
     return {r.submission_id: r.username for r in conn.execute(query)}
 
 
-def _list_row(ring, r, reviewer: str | None):
+def _opened(ring, r) -> tuple[str, str, object]:
+    """The row's name, birth date and result, decrypted (the result decoded)."""
     who = rowsmod.open_patient(ring, r.id, r.patient_enc)
     result = None
     if r.result_enc is not None:
         result = result_from_dict(rowsmod.unseal_result(ring, r.id, r.scored_at, r.result_enc),
                                   rescore=bool(r.rescore))
+    return who["name"], who["birth_date"], result
+
+
+def _list_row(ring, r, reviewer: str | None, known: dict):
+    """A page row; its sealed parts come from ``known`` when opened before (the same submission
+    and the same result row: both are written once), else are opened and added to it."""
+    key = (r.id, r.result_id)
+    if key not in known:
+        known[key] = _opened(ring, r)
+    name, birth_date, result = known[key]
     return ListRow(
         id=r.id, submitted_at=rowsmod.parse_ts(r.submitted_at), language=r.language, triage=r.triage,
         rules_version=r.rules_version, red_flags_urgent=r.red_flags_urgent or 0,
         red_flags_review=r.red_flags_review or 0, contraindications=r.contraindications or 0,
         precautions=r.precautions or 0, clarify=r.clarify or 0, suggested=tuple((r.suggested or "").split()),
-        reviewed_by=reviewer, name=who["name"], birth_date=who["birth_date"], result=result,
+        reviewed_by=reviewer, name=name, birth_date=birth_date, result=result,
         void=bool(r.is_voided))
 
 
-def urgent_query(stored_after: str):
-    arrived = submissions.c.stored_at > stored_after
+def _urgent_select():
+    arrived = submissions.c.stored_at > bindparam("stored_after")
     return joined(submissions.c.id).where(arrived, results.c.triage == "urgent") \
         .order_by(submissions.c.stored_at.desc(), submissions.c.id)
+
+
+@functools.lru_cache(maxsize=1)
+def urgent_query():
+    """Urgent submissions stored after the ``stored_after`` parameter, newest first: the
+    statement alone (no value), built once."""
+    return _urgent_select()

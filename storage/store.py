@@ -144,7 +144,7 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
     def list_page(self, since: datetime | None, until: datetime | None, *, triage=None, indication=None,
                   language=None, warning_signs: bool = False, safety=None, reviewed: bool | None = None,
                   name_query: str | None = None, voided: bool | None = False, page: int = 0,
-                  page_size: int = listing.PAGE_SIZE) -> ListPage:
+                  page_size: int = listing.PAGE_SIZE, opened: dict | None = None) -> ListPage:
         """One page of the clinician's list of ``since <= submitted_at < until``, filtered in SQL.
 
         Order: urgent, then review (and not yet scored), then routine; newest first within each.
@@ -156,12 +156,14 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
         ``voided``: False (the default) leaves voided submissions out, True keeps only them,
         None keeps both.
         Only the page's rows are decrypted (name, birth date, result). Bad values: StoreError.
+        ``opened``: the caller's memo of the rows it was last given (one browser session's
+        ``st.session_state``, never shared): rows still on the page are not opened again.
         """
         with self._read() as conn:
             return listing.read_page(conn, self.ring, since, until, triage=triage, indication=indication,
                                      language=language, warning_signs=warning_signs, safety=safety,
                                      reviewed=reviewed, voided=voided, name_query=name_query, page=page,
-                                     page_size=page_size)
+                                     page_size=page_size, opened=opened)
 
     def urgent_arrivals(self, stored_after: datetime) -> list[str]:
         """Ids of urgent submissions stored after ``stored_after``, newest first.
@@ -170,7 +172,8 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
         saved late still counts as an arrival; a rescore is never an arrival. Clear columns only.
         """
         with self._read() as conn:
-            return list(conn.execute(listing.urgent_query(rows.ts(stored_after))).scalars())
+            found = conn.execute(listing.urgent_query(), {"stored_after": rows.ts(stored_after)})
+            return list(found.scalars())
 
     def unscored(self) -> list[str]:
         """Ids of submissions with no scoring result, oldest first."""
@@ -180,11 +183,12 @@ class Store(StaffStore, CorrectionsStore):  # accounts, audit: staff.py; void, M
             return list(conn.execute(query).scalars())
 
     def unscored_count(self) -> int:
-        """How many submissions have no scoring result (two index counts: cheap on every page)."""
+        """How many submissions have no scoring result (two index counts in one statement:
+        cheap on every page). Every result belongs to a stored submission (foreign key)."""
+        total = select(func.count()).select_from(submissions).scalar_subquery()
+        scored = select(func.count(results.c.submission_id.distinct())).scalar_subquery()
         with self._read() as conn:
-            total = conn.execute(select(func.count()).select_from(submissions)).scalar() or 0
-            scored = conn.execute(select(func.count(results.c.submission_id.distinct()))).scalar() or 0
-        return total - scored  # every result belongs to a stored submission (foreign key)
+            return int(conn.execute(select(total - scored)).scalar() or 0)
 
     def visits_of(self, name: str, birth_date: str) -> list[Submission]:
         """Every submission of this patient (same name ignoring case and spaces, same birth date)."""

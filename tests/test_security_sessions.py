@@ -78,6 +78,11 @@ KNOWN_CACHES = {
     "questionnaire/bank.py:Bank.asked_tests": "the bank's asked-when conditions, compiled (on the bank)",
     "questionnaire/bank.py:Bank.derived_tables": "tables derived from the bank, e.g. the validator's plan",
     "export/pdf_layout.py:_glyphs": "the glyphs of the bundled font",
+    "workspace/warm_up.py:detail_page": "True once the detail page's code is warmed (made-up chart data)",
+    "storage/listing.py:_statements": "the list's SQL statements for one choice of dates and filters "
+                                      "(levels, indication ids; a name searched for never reaches them)",
+    "storage/listing.py:_cached_page_ids": "the list's SQL statement of a page's ids, for those filters",
+    "storage/listing.py:urgent_query": "the urgent-arrivals SQL statement (the time is a parameter)",
 }
 # Attributes that would mean the same (``x.text`` alone is too common: ``pen.text``, ``item.text``).
 PATIENT_ATTRS = {"answers", "session_state", "visit", "submission", "submissions", "comments", "birth_date"}

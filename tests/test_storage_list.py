@@ -417,3 +417,31 @@ def test_the_sql_filters_keep_exactly_what_the_result_says(tmp_path_factory, vis
             assert len(found) == len(set(found)) and set(found) == expected, f
     finally:
         store.close()
+
+
+def test_a_sessions_memo_of_opened_rows_is_used_refreshed_and_follows_a_rescore(store, clinic):
+    """``opened`` (a browser session's memo): rows still on the page are not decrypted again;
+    it holds the last page's rows only; a re-score (a new result row) is opened afresh."""
+    opened: dict = {}
+    first = store.list_page(DAY, NEXT, page_size=3, opened=opened)
+    assert first == store.list_page(DAY, NEXT, page_size=3)  # the same rows as without a memo
+    assert {sid for sid, _ in opened} == {r.id for r in first.rows} and len(opened) == 3
+    page_ids, neuro = [r.id for r in first.rows], clinic["unsure_neuro"]
+    with store.engine.begin() as conn:  # the page's sealed values destroyed: only the memo has them
+        sealed_name = conn.execute(select(submissions.c.patient_enc)
+                                   .where(submissions.c.id == neuro)).scalar()
+        conn.execute(update(results).where(results.c.submission_id.in_(page_ids)).values(result_enc=b"\x01\x02k1x"))
+        conn.execute(update(submissions).where(submissions.c.id.in_(page_ids)).values(patient_enc=b"\x01\x02k1x"))
+    again = store.list_page(DAY, NEXT, page_size=3, opened=opened)
+    assert again == first
+    with pytest.raises(StoreError):
+        store.list_page(DAY, NEXT, page_size=3)  # without the memo they are opened, and fail
+    with store.engine.begin() as conn:  # its name readable again, then re-scored: a new result row
+        conn.execute(update(submissions).where(submissions.c.id == neuro).values(patient_enc=sealed_name))
+    store.save_result(neuro, result("urgent", red=[("rf.thunderclap", "urgent")]), "r-test")
+    rescored = {r.id: r for r in store.list_page(DAY, NEXT, page_size=3, opened=opened).rows}[neuro]
+    assert (rescored.triage, rescored.rescored) == ("urgent", True)
+    assert rescored.result.red_flags[0].id == "rf.thunderclap"
+    assert rescored.name == PATIENTS["unsure_neuro"][0]  # its name was opened afresh with the new result
+    store.list_page(DAY, NEXT, page=2, page_size=3, opened=opened)
+    assert {sid for sid, _ in opened} == {clinic["v2_routine_ci"]}  # the last page's rows only

@@ -113,6 +113,24 @@ def test_an_urgent_arrival_is_announced_and_stays_until_opened(store, day):  # n
     assert late not in at.session_state[today.URGENT_NEW_KEY]
 
 
+def test_a_rerun_shows_what_others_changed_meanwhile(store, day):  # noqa: F811
+    """The session keeps the page's opened rows and its table between reruns: a review, a
+    re-score and a scoring done elsewhere still reach the list on the next rerun."""
+    at = log_in(new_app(), "alice")
+    at.run()  # drawn from the session's memo this time
+    assert table(at).set_index("Name").loc["Paul Plain", "Reviewed"] == ""
+    store.mark_reviewed(day["plain"], "bob")  # another clinician, another session
+    store.save_result(day["pending"], result("review", red=[flag("rf.neuro", "review")]), "r-test")
+    store.save_result(day["routine_ci"], result("urgent", red=[flag("rf.thunderclap", "urgent")]), "r-test")
+    at.run()  # what the fragment's timer does
+    rows = table(at).set_index("Name")
+    assert rows.loc["Paul Plain", "Reviewed"] == "✓"
+    pending = rows.loc["Pat Pending"]
+    assert (pending["Triage"], pending["Warning signs"]) == ("Review ·R", "Neuro signs")
+    assert rows.loc["Rita Routine", "Triage"] == "URGENT ·R" and list(rows.index)[0] == "Rita Routine"
+    assert "4 submission(s) · 2 urgent · 3 not reviewed yet" in [c.value for c in at.caption]
+
+
 @pytest.mark.parametrize(("triage", "contra", "shown"), [
     ("urgent", 1, "URGENT"),
     ("review", 1, "Review"),
@@ -128,3 +146,12 @@ def test_triage_text(triage, contra, shown):
                   red_flags_urgent=0, red_flags_review=0, contraindications=contra, precautions=0, clarify=0,
                   suggested=(), reviewed_by=None, name="", birth_date="", result=None)
     assert list_view.triage_text(row) == shown
+
+
+def test_the_detail_page_warm_up_runs_without_the_store_and_without_error(caplog):
+    """Once per process after the list (workspace/warm_up.py): made-up data only, no store."""
+    from workspace import warm_up
+    warm_up.detail_page.clear()
+    with caplog.at_level("ERROR"):
+        assert warm_up.detail_page() is True
+    assert not caplog.records, [r.getMessage() for r in caplog.records]

@@ -133,7 +133,7 @@ def login_form() -> None:
 
 
 def login_page() -> None:
-    staff = session.logged_in_staff()
+    staff = session.checked_staff()
     if staff is None:
         login_form()
         return
@@ -147,7 +147,7 @@ def login_page() -> None:
 
 def require_staff(admin: bool = False) -> session.Staff:
     """The logged-in staff member, or the login form and nothing else (the page stops here)."""
-    staff = session.logged_in_staff()
+    staff = session.checked_staff()
     if staff is None:
         login_form()
         st.stop()
@@ -161,9 +161,15 @@ def require_staff(admin: bool = False) -> session.Staff:
     return staff
 
 
+WATCH_SKIP_KEY = "ws_idle_watch_skip"  # set by nav_bar just before the watch runs inline
+
+
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
 def _idle_watch() -> None:
-    """Log off an idle or ended session even when nobody touches the page (not activity)."""
+    """Log off an idle or ended session even when nobody touches the page (not activity); in a
+    full run the page has just checked the login, so only the timer's own runs check it."""
+    if st.session_state.pop(WATCH_SKIP_KEY, False):
+        return
     if st.session_state.get(session.STAFF_KEY) is not None and session.logged_in_staff() is None:
         st.rerun(scope="app")  # idle, or the account was switched off or its password reset
 
@@ -197,4 +203,5 @@ def nav_bar(staff: session.Staff, current: str) -> None:
     if columns[-1].button("Log off", key="ws_logoff", width="stretch"):
         session.log_off("button")
         st.switch_page(router.page("login"))
+    st.session_state[WATCH_SKIP_KEY] = True  # nav_bar's caller checked the login in this run
     _idle_watch()

@@ -58,7 +58,11 @@ def _suggested(staff: Staff, sub: Submission, suggested: tuple[Submission, ...])
 
 
 def _chart(visits: list[Submission]) -> alt.Chart:
-    data = pd.DataFrame(visit_history.chart_rows(visits))
+    return chart_of(pd.DataFrame(visit_history.chart_rows(visits)))
+
+
+def chart_of(data: pd.DataFrame) -> alt.Chart:
+    """The visit history's chart of ``data`` (date, measure, value per row)."""
     return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("date:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None),

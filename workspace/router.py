@@ -66,6 +66,6 @@ def sso_identity() -> bool:
 
 def staff_pages(default_login: bool = False) -> list[st.Page]:
     """The staff pages; with ``default_login`` the login page is served at the root URL."""
-    staff = session.logged_in_staff()
+    staff = session.check_for_this_run()  # the page opened next takes this check (one a run)
     names = pages_for(staff, ended=staff is None and session.had_login())
     return [page(name, default=default_login and name == "login") for name in names]

@@ -26,6 +26,7 @@ VIEWED_KEY = "ws_viewed"  # the submission whose view was last audited
 NOTICE_KEY = "ws_notice"  # a message for the login page (e.g. "logged off after inactivity")
 GOTO_KEY = "ws_goto"  # after a login: open today's list
 ENDED_KEY = "ws_ended"  # this session had a staff login that ended (idle or logoff)
+CHECKED_KEY = "ws_checked_this_run"  # the router's check of this very script run (see checked_staff)
 _KEPT = (NOTICE_KEY, ENDED_KEY)  # every other "ws_" key belongs to one login and goes with it
 _LOG = logging.getLogger(__name__)
 
@@ -114,6 +115,24 @@ def logged_in_staff() -> Staff | None:
         staff = replace(staff, role=user.role)
         st.session_state[STAFF_KEY] = staff
     return staff
+
+
+def check_for_this_run() -> Staff | None:
+    """The router's ``logged_in_staff``, remembered for the page that the same run opens next
+    (``checked_staff``): one account read a rerun, not two. Every full run passes the router
+    first, so the mark is always this run's own."""
+    staff = logged_in_staff()
+    st.session_state[CHECKED_KEY] = staff is not None
+    return staff
+
+
+def checked_staff() -> Staff | None:
+    """``logged_in_staff``, unless the router has just checked it in this run (the mark is used
+    once); a page opened without the router (a test's page function) checks itself."""
+    staff = st.session_state.get(STAFF_KEY)
+    if st.session_state.pop(CHECKED_KEY, False) and isinstance(staff, Staff):
+        return staff
+    return logged_in_staff()
 
 
 def keep_session(generation: int) -> None:

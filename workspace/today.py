@@ -17,7 +17,7 @@ from clinic import runtime
 from questionnaire.bank import load_bank
 from storage import StoreError
 from vocabulary import INDICATION_NAMES, INDICATIONS, LANGUAGE_NAMES, LANGUAGES, TRIAGE_LEVELS
-from workspace import downloads, list_view, session
+from workspace import downloads, list_view, session, warm_up
 from workspace.alerts import front_desk_alerts
 from workspace.login import nav_bar, require_staff
 from workspace.ui import download_row
@@ -33,6 +33,9 @@ ARRIVAL_MARGIN = timedelta(seconds=60)
 URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, not yet opened
 EXPORT_KEY = "ws_export_ready"
 FULL_RUN_KEY = "ws_list_full_run"
+TABLE_KEY = "ws_list_table"  # the page's rows as last drawn, and the table made of them
+OPENED_KEY = "ws_list_opened"  # this session's page rows as last opened (names, results): not
+# decrypted again on each rerun; in this session's state only, gone with the login ("ws_")
 COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, none scrolls away;
     # a long name or many flags wrap onto more lines (taller rows) instead of being cut
     # coloured labels without a pandas Styler (which would cost more than the rest of the table)
@@ -172,12 +175,26 @@ HEADER_PX = 36
 TEXT_WIDTHS = {name: c["width"] for name, c in COLUMNS.items() if c["type_config"]["type"] == "text"}
 
 
-def _table(rows, multi_day: bool) -> None:
-    gen = st.session_state.get(GEN_KEY, 0)
+def _frame(rows, multi_day: bool) -> tuple[pd.DataFrame, int | None]:
+    """The table's cells, fitted to the tablet's columns, and the row height (None when every
+    cell fits one line). Made again only when the page's rows (or today's date, for the ages)
+    changed since this session last drew them: kept in this session's state only."""
+    drawn = (rows, multi_day, date.today())
+    kept = st.session_state.get(TABLE_KEY)
+    if kept is not None and kept[0] == drawn:
+        return kept[1], kept[2]
     shown, tall = list_view.fit_page([{**r, "Name": list_view.hyphen_breaks(r["Name"], TEXT_WIDTHS["Name"])}
                                       for r in list_view.table_rows(load_bank(), rows, with_date=multi_day)],
-                                     TEXT_WIDTHS)  # tall: None when every cell fits one line
-    event = st.dataframe(pd.DataFrame(shown, columns=list(COLUMNS)), hide_index=True, column_config=COLUMNS,
+                                     TEXT_WIDTHS)
+    frame = pd.DataFrame(shown, columns=list(COLUMNS))
+    st.session_state[TABLE_KEY] = (drawn, frame, tall)
+    return frame, tall
+
+
+def _table(rows, multi_day: bool) -> None:
+    gen = st.session_state.get(GEN_KEY, 0)
+    frame, tall = _frame(rows, multi_day)
+    event = st.dataframe(frame, hide_index=True, column_config=COLUMNS,
                          on_select="rerun", selection_mode="single-row", key=f"ws_table_{gen}",
                          width="stretch", row_height=tall, height=_grid_height(len(rows), tall))
     picked_rows = event.selection.rows if event is not None else []
@@ -227,7 +244,8 @@ def live_list(chosen: dict) -> None:
     store = runtime.store()
     _announce_urgent(store)
     try:
-        page = store.list_page(**_query(chosen), page=_page_number(chosen), page_size=PAGE_SIZE)
+        page = store.list_page(**_query(chosen), page=_page_number(chosen), page_size=PAGE_SIZE,
+                               opened=st.session_state.setdefault(OPENED_KEY, {}))
     except StoreError as exc:
         st.error(str(exc))
         return
@@ -281,11 +299,4 @@ def today_page() -> None:
     st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
-    _load_detail_modules()
-
-
-def _load_detail_modules() -> None:
-    """Import the detail page's modules (Altair, the body map) once per server process, after
-    the list is on screen, so the first detail opened opens as fast as the next."""
-    import drawing.bodymap  # noqa: F401
-    import workspace.detail  # noqa: F401
+    warm_up.detail_page()  # once per server process, after the list is on screen
