@@ -15,6 +15,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from browser import TABLET, artifacts, chromium, link_visits_by_mrn, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
 from strategies import random_document
 from test_corrections_apptest import BASELINE, TREATED
@@ -93,8 +94,9 @@ def test_the_clinic_day_of_issue_10_in_a_browser(streamlit_app, chromium):  # no
 
     _open_first_row(clinician)  # urgent rows first, newest first: the new arrival
     clinician.get_by_text("Returning patient", exact=True).wait_for(timeout=30_000)
-    identity = clinician.locator("[data-testid='stDataFrame']").first.text_content()  # a canvas grid
-    assert "María José Peña" in identity and "URGENT" in clinician.locator("body").inner_text()
+    identity = clinician.locator("[data-testid='stDataFrame']").first  # a canvas grid: its
+    expect(identity).to_contain_text("María José Peña", timeout=10_000)  # cells come after paint
+    assert "URGENT" in clinician.locator("body").inner_text()
     clinician.get_by_text("Suggested link: 1 earlier visit(s)").scroll_into_view_if_needed()
     _shot(clinician, "03-urgent-detail")
     body = link_visits_by_mrn(
