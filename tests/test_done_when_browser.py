@@ -15,8 +15,8 @@ import random
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
 from browser import TABLET, artifacts, chromium, link_visits_by_mrn, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
+from playwright.sync_api import expect
 from strategies import random_document
 from test_corrections_apptest import BASELINE, TREATED
 from test_sso_browser import open_admin_page
