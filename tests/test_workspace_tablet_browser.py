@@ -18,6 +18,7 @@ import re
 
 import pytest
 from browser import TABLET, artifacts, chromium, screenshot, settle, streamlit_app  # noqa: F401 (fixtures)
+from scoring_cases import MF_STRONG
 from test_workspace_data import BACK_EN, MIGRAINE_ES, PASSWORD, URGENT_EN, add_user, minutes_ago, save
 
 from clinic.config import Settings
@@ -106,6 +107,13 @@ def cut_cells(png: bytes) -> list[tuple[int, int, str]]:
     return cut
 
 
+def broken_words(texts: list[str], drawn: list[str]) -> list[str]:
+    """Words of ``texts`` that no drawn line holds whole: the grid broke them mid-word (a word
+    wider than its column is broken anywhere, "myofascia" / "l")."""
+    return sorted({w for text in texts for w in text.replace(";", " ").split()
+                   if not any(w in line for line in drawn)})
+
+
 def test_a_long_name_and_long_flag_names_are_shown_whole_at_tablet_size(streamlit_app, chromium):  # noqa: F811
     store = store_of(streamlit_app)
     try:
@@ -113,8 +121,8 @@ def test_a_long_name_and_long_flag_names_are_shown_whole_at_tablet_size(streamli
         save(store, MANY_FLAGS, minutes_ago(3))
         save(store, {**MIGRAINE_ES, "patient.name": "Wolfgang Amadeus Oppenheimer-Rothschild"},
              minutes_ago(5))
-        save(store, {**BACK_EN, "patient.name": "Carmen Contraindicada", "safety.toxin_allergy": "yes"},
-             minutes_ago(8))
+        save(store, {**BACK_EN, **MF_STRONG, "patient.name": "Carmen Contraindicada",
+                     "safety.toxin_allergy": "yes"}, minutes_ago(8))  # low back; myofascial
     finally:
         store.close()
     context = chromium.new_context(viewport=TABLET)
@@ -136,7 +144,11 @@ def test_a_long_name_and_long_flag_names_are_shown_whole_at_tablet_size(streamli
         assert_every_flag_counted(cells[0][5], ["!! Thunderclap", "!! Saddle numbness", "!! Bladder/bowel",
                                                 "!! Leg weakness", "Back pain+fever (unsure)"])
         assert_every_flag_counted(cells[0][6], ["CI: Toxin allergy", "P: Neuromuscular", "P: Blood thinner"])
-        assert undrawn_cells(cells, page.evaluate("window.__drawn")) == []
+        drawn = page.evaluate("window.__drawn")
+        assert undrawn_cells(cells, drawn) == []
+        suggested = [row[7] for row in cells]
+        assert "myofascial" in " ".join(suggested), suggested
+        assert broken_words(suggested, drawn) == []  # a suggestion's words never split mid-word
         shot = grid.screenshot()
         (artifacts("workspace-tablet", clean=False) / "02-grid.png").write_bytes(shot)
         assert cut_cells(shot) == []

@@ -47,10 +47,11 @@ COLUMNS = {  # pixel widths: at a tablet's 820 px every column is on screen, non
     "Name": st.column_config.TextColumn("Name", width=124),
     "Age": st.column_config.NumberColumn("Age", width=38, format="%d"),
     "Language": st.column_config.TextColumn("Lang", width=44),
-    "Warning signs": st.column_config.TextColumn("Warning signs", width=120, help="!! urgent · (unsure)"),
+    "Warning signs": st.column_config.TextColumn("Warning signs", width=116, help="!! urgent · (unsure)"),
     "Safety": st.column_config.TextColumn("Safety", width=102,
                                           help="CI contraindication · P precaution · Ask: to clarify"),
-    "Suggested": st.column_config.TextColumn("Suggested", width=88, help="Suggested to discuss"),
+    "Suggested": st.column_config.TextColumn("Suggested", width=92,  # "myofascial" on one line
+                                             help="Suggested to discuss"),
     "Reviewed": st.column_config.TextColumn("✓", width=28, help="Reviewed"),
 }
 FILTER_KEYS = ("ws_dates", "ws_name", "ws_triage", "ws_indication", "ws_language", "ws_warning",
