@@ -58,7 +58,6 @@ XLSX_CELL_LIMIT = 32_767
 XLSX_CUT_NOTE = " … [cut at Excel's cell limit; the CSV and JSON exports hold the whole text]"
 # Characters an .xlsx file cannot hold at all (XML 1.0); replaced by U+FFFD in Excel only.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XLSX_MENDED = re.compile(r"[\x00-\x08\x0b-\x1f]")  # those, or a carriage return (\x0d)
 _PROC_FD = Path("/proc/self/fd")  # a path to an open file, as the writer takes a path
 _COPY_CHUNK = 1 << 20
 
@@ -198,24 +197,20 @@ def _cut_to_cell(value: str) -> str:
 
 
 def _xlsx_cells(cells: list[Cell]) -> list[Cell]:
-    """One row's cells as the workbook takes them, in one pass (the per-cell cost of a
-    10,000-row export): text neutralised and mended (``_xlsx_text``, only where a carriage
-    return, a control character or great length needs it), a number that is not finite as
-    its text; absent stays ``None`` (not written: a reader sees an empty cell)."""
-    out = []
-    for value in cells:
-        kind = type(value)
-        if kind is str:
-            if value:
-                if value[0] in _TRIGGERS:
-                    value = QUOTE + value
-                if (len(value) > XLSX_CELL_LIMIT // 2
-                        or not value.isprintable() and _XLSX_MENDED.search(value)):  # printable: no CR
-                    value = _xlsx_text(value)
-        elif kind is float and not math.isfinite(value):
-            value = str(value)
-        out.append(value)
-    return out
+    """One row's cells as the workbook takes them: neutralised as in every table
+    (``_neutralised``), text mended (``_xlsx_text``) only where a control character (a carriage
+    return among them) or great length needs it, a number that is not finite as its text;
+    absent stays ``None`` (not written: a reader sees an empty cell)."""
+    return [_xlsx_value(v) for v in _neutralised(cells, None)]
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    if type(value) is str:
+        if not value.isprintable() or len(value) > XLSX_CELL_LIMIT // 2:  # printable: no CR
+            return _xlsx_text(value)
+    elif type(value) is float and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def _within_sheet(submissions: Iterable[Submission]) -> Iterator[Submission]:

@@ -161,14 +161,11 @@ def require_staff(admin: bool = False) -> session.Staff:
     return staff
 
 
-WATCH_SKIP_KEY = "ws_idle_watch_skip"  # set by nav_bar just before the watch runs inline
-
-
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
 def _idle_watch() -> None:
     """Log off an idle or ended session even when nobody touches the page (not activity); in a
     full run the page has just checked the login, so only the timer's own runs check it."""
-    if st.session_state.pop(WATCH_SKIP_KEY, False):
+    if not session.fragment_run():
         return
     if st.session_state.get(session.STAFF_KEY) is not None and session.logged_in_staff() is None:
         st.rerun(scope="app")  # idle, or the account was switched off or its password reset
@@ -203,5 +200,4 @@ def nav_bar(staff: session.Staff, current: str) -> None:
     if columns[-1].button("Log off", key="ws_logoff", width="stretch"):
         session.log_off("button")
         st.switch_page(router.page("login"))
-    st.session_state[WATCH_SKIP_KEY] = True  # nav_bar's caller checked the login in this run
     _idle_watch()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from clinic import runtime
 from clinic.accounts import is_idle
@@ -128,11 +129,19 @@ def check_for_this_run() -> Staff | None:
 
 def checked_staff() -> Staff | None:
     """``logged_in_staff``, unless the router has just checked it in this run (the mark is used
-    once); a page opened without the router (a test's page function) checks itself."""
+    once, and never in a fragment's own run, which the router does not pass); a page opened
+    without the router (a test's page function) checks itself."""
     staff = st.session_state.get(STAFF_KEY)
-    if st.session_state.pop(CHECKED_KEY, False) and isinstance(staff, Staff):
+    if st.session_state.pop(CHECKED_KEY, False) and not fragment_run() and isinstance(staff, Staff):
         return staff
     return logged_in_staff()
+
+
+def fragment_run() -> bool:
+    """This script run is a fragment's own (its timer or one of its widgets), not a full run of
+    the page: the router and the page's login check did not run before it."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def keep_session(generation: int) -> None:

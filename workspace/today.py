@@ -32,7 +32,6 @@ URGENT_SEEN_KEY = "ws_urgent_seen"  # ids of urgent arrivals already announced o
 ARRIVAL_MARGIN = timedelta(seconds=60)
 URGENT_NEW_KEY = "ws_urgent_new"  # urgent arrivals since the list was opened, not yet opened
 EXPORT_KEY = "ws_export_ready"
-FULL_RUN_KEY = "ws_list_full_run"
 TABLE_KEY = "ws_list_table"  # the page's rows as last drawn, and the table made of them
 OPENED_KEY = "ws_list_opened"  # this session's page rows as last opened (names, results): not
 # decrypted again on each rerun; in this session's state only, gone with the login ("ws_")
@@ -237,7 +236,7 @@ def _clicked() -> str | None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_list(chosen: dict) -> None:
     """The list itself; reruns alone every few seconds (not the page around it)."""
-    if not st.session_state.pop(FULL_RUN_KEY, False) and session.logged_in_staff() is None:
+    if session.fragment_run() and session.logged_in_staff() is None:  # a full run: page checked
         st.rerun(scope="app")  # a timer rerun: logged off (idle, or account disabled) meanwhile
     clicked = _clicked()
     if clicked is not None:
@@ -297,7 +296,6 @@ def today_page() -> None:
     if chosen["first"] > chosen["last"]:
         st.error("Dates: the first day must not be after the last.")
         return
-    st.session_state[FULL_RUN_KEY] = True  # the page itself has just checked the login
     live_list(chosen)
     _exports(staff, chosen)
     warm_up.detail_page()  # once per server process, after the list is on screen
