@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/exports.py [--counts 1000,10000] [--formats csv,xlsx,json,fhir,pdf]
     .venv/bin/python bench/exports.py --pdf-linearity 500,1000,2000,4000 --runs 3
-    .venv/bin/python bench/exports.py --pdf-join 1000,2000   (needs pikepdf, not a dependency)
+    .venv/bin/python bench/exports.py --pdf-memory 1000,10000
 
 Inputs: a few distinct documents built from the item bank (tests/documents.py) and scored by
 the real scoring, cached under /tmp keyed by bank and rules version, then repeated with a new
@@ -26,13 +26,12 @@ clock far more than a process's own CPU time); the wall-clock ratio is printed b
 |                               | scratch FPDF kept for the whole export (at the first count) |
 
 Aims: CSV <= 2x, XLSX <= 10x, JSON <= 3x, FHIR <= 5x; PDF seconds per page the same at both
-counts (linear) and each page drawn once; our peak RSS flat as the count grows (the PDF's grows:
-fpdf2 keeps a document's pages until it writes the file). ``--pdf-linearity`` times only the
-PDF at several page counts, interleaved in each round, and fits a line through the medians
-(seconds and memory against pages). ``--pdf-join`` measures the PDF's peak RSS as one fpdf2
-document beside the same pages drawn in parts of 500 and joined by pikepdf (issue 10: the idea
-measured and not taken; docs/benchmarks.md, "Drawing the PDF in parts"). Prints figures and ratios;
-docs/benchmarks.md records them. Not a test: no pass/fail.
+counts (linear) and each page drawn once; our peak RSS flat as the count grows, the PDF's too
+(its pages are spooled: export/pdf_spool.py). ``--pdf-linearity`` times only the PDF at several
+page counts, interleaved in each round, and fits a line through the medians (seconds and memory
+against pages). ``--pdf-memory`` measures the PDF's peak RSS spooled beside the same pages in
+one plain fpdf2 document, the writer before (docs/benchmarks.md, "The PDF's memory"). Prints
+figures and ratios; docs/benchmarks.md records them. Not a test: no pass/fail.
 """
 
 from __future__ import annotations
@@ -180,54 +179,27 @@ def _pdf_as_before(count: int, out) -> None:
     print(f"    (previous layout: {scratch.page} scratch pages drawn for {count} pages)")
 
 
-def _pdf_in_parts(count: int, out, part_pages: int = 500) -> None:
-    """The idea measured for issue 10 and not taken: the pages drawn into fpdf2 documents of
-    ``part_pages`` pages, each written to an anonymous temporary file as it fills, then joined
-    into ``out`` by pikepdf (qpdf), which reads each page's stream from its part while writing.
-    (Without the subset renaming and document information a real export would need: they cost
-    no memory worth measuring.) Needs pikepdf, which is not a project dependency."""
-    from contextlib import ExitStack
-
-    import pikepdf
-
-    bank, measure = load_bank(), new_pdf()
-    with ExitStack() as stack:
-        files, doc = [], new_pdf()
-        for sub in submissions(count):
-            if doc.page_no() == part_pages:
-                files.append(_spill(doc, stack))
-                doc = new_pdf()
-            pdf._draw(doc, sub, pdf.choose_style(sub, bank, measure), bank, clip=True)
-        files.append(_spill(doc, stack))
-        del doc
-        parts = [stack.enter_context(pikepdf.open(f)) for f in files]
-        joined = stack.enter_context(pikepdf.new())
-        for part in parts:
-            joined.pages.extend(part.pages)
-        joined.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+def _pdf_one_document(count: int, out) -> None:
+    """The PDF writer before the spool: the same pages in one plain fpdf2 document, which keeps
+    every page until ``output()`` builds the whole file in memory."""
+    bank, doc, measure = load_bank(), new_pdf(), new_pdf()
+    for sub in submissions(count):
+        pdf._draw(doc, sub, pdf.choose_style(sub, bank, measure), bank, clip=True)
+    out.write(doc.output())
 
 
-def _spill(doc, stack):
-    import tempfile
-
-    part = stack.enter_context(tempfile.TemporaryFile())
-    part.write(doc.output())
-    return part
-
-
-def pdf_join(counts: list[int]) -> None:
-    """Peak RSS growth, CPU seconds and bytes a page of the PDF as one fpdf2 document (ours) and
-    drawn in parts of 500 pages joined by pikepdf, each count once (``--pdf-join``)."""
-    print(f"{'pages':>6} {'side':<26} {'CPU s':>7} {'ms/page':>8} {'MiB':>6} {'bytes/page':>10}")
-    sides = {"one fpdf2 document (ours)": ("ours.pdf",
-                                           lambda n, fh: formats.get("pdf").write(submissions(n), fh)),
-             "parts of 500, pikepdf join": ("parts.pdf", _pdf_in_parts)}
+def pdf_memory(counts: list[int]) -> None:
+    """Peak RSS growth, CPU seconds and bytes a page of the PDF, spooled (ours) beside one plain
+    fpdf2 document (the writer before), each count once, the sides interleaved (``--pdf-memory``)."""
+    print(f"{'pages':>6} {'side':<34} {'CPU s':>7} {'ms/page':>8} {'MiB':>6} {'bytes/page':>10}")
+    sides = {"spooled pages (ours)": ("ours.pdf", lambda n, fh: formats.get("pdf").write(submissions(n), fh)),
+             "one fpdf2 document (before)": ("before.pdf", _pdf_one_document)}
     for n in counts:
         for side, (name, write) in sides.items():
             _, mib, cpu = _measure(lambda: None, lambda _, n=n, name=name, write=write: _to_file(
                 name, lambda fh: write(n, fh)))
             size = (WORK / name).stat().st_size / n
-            print(f"{n:>6} {side:<26} {cpu:>7.2f} {cpu / n * 1000:>8.2f} {mib:>6.1f} {size:>10.0f}",
+            print(f"{n:>6} {side:<34} {cpu:>7.2f} {cpu / n * 1000:>8.2f} {mib:>6.1f} {size:>10.0f}",
                   flush=True)
 
 
@@ -264,9 +236,9 @@ def main() -> None:
     parser.add_argument("--pdf-linearity", metavar="PAGES",
                         help="only the PDF at these page counts (e.g. 500,1000,2000,4000), interleaved "
                              "--runs times: medians and a fitted line")
-    parser.add_argument("--pdf-join", metavar="PAGES",
-                        help="only the PDF at these page counts, as one document and drawn in parts "
-                             "joined by pikepdf (needs pikepdf installed; not a project dependency)")
+    parser.add_argument("--pdf-memory", metavar="PAGES",
+                        help="only the PDF at these page counts, spooled (ours) beside one plain "
+                             "fpdf2 document (the writer before): peak RSS growth")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     WORK.mkdir(exist_ok=True)
@@ -276,15 +248,9 @@ def main() -> None:
         formats.get("pdf").to_bytes(submissions(20))  # warm
         pdf_linearity([int(c) for c in args.pdf_linearity.split(",")], args.runs)
         return
-    if args.pdf_join:
-        try:
-            import pikepdf  # noqa: F401
-        except ImportError:
-            sys.exit("--pdf-join needs pikepdf (not a project dependency): "
-                     ".venv/bin/pip install pikepdf==10.18.0")
+    if args.pdf_memory:
         formats.get("pdf").to_bytes(submissions(20))  # warm
-        _pdf_in_parts(20, WORK / "warm.pdf", part_pages=10)
-        pdf_join([int(c) for c in args.pdf_join.split(",")])
+        pdf_memory([int(c) for c in args.pdf_memory.split(",")])
         return
     print(f"{'format':<6} {'count':>6} {'ours s':>8} {'base s':>8} {'ratio':>6} {'aim':>5} "
           f"{'wall ratio':>10} {'ours MiB':>9} {'base MiB':>9}   (s: CPU seconds)")

@@ -42,6 +42,7 @@ from export.pdf_layout import (
     Style,
     new_pdf,
 )
+from export.pdf_spool import SpooledPDF
 from questionnaire.bank import Bank, load_bank
 from scoring.evidence import AAN_2016_CURRENCY
 from vocabulary import IndicationResult, Submission
@@ -305,19 +306,19 @@ def choose_style(sub: Submission, bank: Bank, measure: FPDF | None = None) -> St
 
 
 def write_pdf(subs: Iterable[Submission], out: BinaryIO, bank: Bank | None = None) -> None:
-    """One page per submission, each laid out once in its chosen style. fpdf2 keeps a
-    document's pages until it is written out (each page's content stream, about 9 KB before
-    compression, is most of it), so memory grows with the page count, linearly."""
+    """One page per submission, each laid out once in its chosen style and sent to a spool as
+    soon as the next begins (``export.pdf_spool``), so memory stays flat however many pages;
+    the file is written to ``out`` as it is made."""
     bank = bank or load_bank()
-    pdf, measure = new_pdf(), new_pdf()
-    latest = None
-    for sub in subs:
-        _draw(pdf, sub, choose_style(sub, bank, measure), bank, clip=True)
-        latest = sub.submitted_at if latest is None else max(latest, sub.submitted_at)
-    if latest is None:
-        raise ValueError("no submissions to print")
-    pdf.set_creation_date(latest)
-    out.write(pdf.output())  # the bytearray itself: a copy would double the file in memory
+    measure, latest = new_pdf(), None
+    with new_pdf(SpooledPDF) as pdf:
+        for sub in subs:
+            _draw(pdf, sub, choose_style(sub, bank, measure), bank, clip=True)
+            latest = sub.submitted_at if latest is None else max(latest, sub.submitted_at)
+        if latest is None:
+            raise ValueError("no submissions to print")
+        pdf.set_creation_date(latest)
+        pdf.write(out)
 
 
 def to_pdf(subs: Submission | Iterable[Submission], bank: Bank | None = None) -> bytes:

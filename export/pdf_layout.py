@@ -199,14 +199,16 @@ def _nothing(*_args, **_kwargs) -> None:
     return None
 
 
-def new_pdf() -> FPDF:
-    """An empty A4 document with DejaVu Sans embedded.
+def new_pdf(kind: type[FPDF] = FPDF) -> FPDF:
+    """An empty A4 document of ``kind`` with DejaVu Sans embedded; "{nb}" in a text is printed
+    as it stands (fpdf2 would put the page count in its place).
 
     fontTools, which fpdf2 uses to subset the font, logs the glyph names it keeps at INFO,
     which spells out the letters of the patient's name: its loggers are capped at WARNING.
     """
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = kind(orientation="P", unit="mm", format="A4")
+    pdf.str_alias_nb_pages = None
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(False)
