@@ -318,7 +318,7 @@ def write_pdf(subs: Iterable[Submission], out: BinaryIO, bank: Bank | None = Non
         if latest is None:
             raise ValueError("no submissions to print")
         pdf.set_creation_date(latest)
-        pdf.write(out)
+        pdf.write_to(out)
 
 
 def to_pdf(subs: Submission | Iterable[Submission], bank: Bank | None = None) -> bytes:

@@ -3,19 +3,21 @@ flat as the page count grows (issue 10, part 2).
 
 fpdf2 keeps every page's content stream (about 9 KB a consult summary) until ``output()``, and
 ``output()`` builds every page's objects before it writes a byte: 10,000 summaries peaked at
-122 MiB. ``SpooledPDF`` is an ``FPDF`` whose finished pages go, compressed just as fpdf2 would
-compress them, to an anonymous temporary file (unlinked when made, so no page is ever on disk
-under a name, and gone when closed), and whose ``write(out)`` hands fpdf2's own ``output()`` an
-output producer (its ``output_producer_class`` hook) that writes to ``out`` as it goes and
-serialises the pages one at a time from that file. Everything else in the file (the fonts and
-their subsets, the resources, the catalogue, the document information, the cross-reference
-table) is fpdf2's own work. The file is byte for byte the one ``FPDF.output()`` makes of the
-same pages: ``tests/test_pdf_spool.py`` holds it to that, so a change inside fpdf2 that this
-relies on fails there and not in a clinic (fpdf2 is pinned in requirements.txt).
+128 MiB. ``SpooledPDF`` is an ``FPDF`` whose finished pages go, compressed just as fpdf2 would
+compress them and sealed with AES-GCM under a key that exists only in this process's memory,
+to an anonymous temporary file (``_Spool``); ``write_to(out)`` runs fpdf2's own ``output()``
+with an output producer (its ``output_producer_class`` hook) that writes to ``out`` as it goes
+and serialises the pages one at a time from the spool. Everything else in the file (the fonts
+and their subsets, the resources, the catalogue, the document information, the
+cross-reference table) is fpdf2's own work. The file is byte for byte the one ``FPDF.output()``
+makes of the same pages: ``tests/test_pdf_spool.py`` holds it to that, so a change inside
+fpdf2 that this relies on fails there and not in a clinic (fpdf2 is pinned in requirements.txt).
 
-What a spooled page may not use, and is refused with a message: another page size, links or
-annotations, page labels, a "total pages" alias (off here: a "{nb}" a patient typed is printed
-as typed), encryption and signing. The consult summary uses none of them.
+What a spooled document cannot carry is refused with a ValueError that names it: another page
+size, links, annotations, page labels, a page duration or transition, marked content (alt
+text), an outline, named destinations, a table of contents, ``unbreakable()`` and
+``offset_rendering()``, a "total pages" alias (off here: a "{nb}" a patient typed is printed as
+typed), compression switched part way, encryption and signing. The consult summary uses none.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from array import array
 from functools import partial
 from typing import BinaryIO
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType
 from fpdf.output import ContentWithoutID, OutputProducer, PDFPage, PDFPagesRoot
@@ -37,16 +40,16 @@ __all__ = ["SpooledPDF"]
 
 
 class SpooledPDF(FPDF):
-    """An FPDF whose pages leave memory when the next one starts; ``write(out)`` once, at the
-    end, then ``close_spool()`` (or use it in a ``with`` block)."""
+    """An FPDF whose pages leave memory when the next one starts. Call ``write_to(out)`` once,
+    at the end, inside a ``with`` block (or call ``close_spool()``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.str_alias_nb_pages = None  # text is printed as given, "{nb}" included
         self.single_resources_object = True  # one /Resources for every page, as the PDF spec allows
-        self._spool = tempfile.TemporaryFile()
-        self._spooled = array("Q")  # (offset, length) in the spool of each finished page
+        self._spool = _Spool()
         self._sink: _Sink | None = None
+        self._writing = False
 
     def __enter__(self) -> SpooledPDF:
         return self
@@ -56,20 +59,33 @@ class SpooledPDF(FPDF):
 
     @property
     def spooled_pages(self) -> int:
-        return len(self._spooled) // 2
+        return len(self._spool)
+
+    @property
+    def pages_count(self) -> int:  # fpdf2 counts its pages dict, which holds only the last
+        return self.spooled_pages + len(self.pages)
 
     def add_page(self, *args, **kwargs) -> None:
         super().add_page(*args, **kwargs)  # fpdf2 still reads the previous page while adding one
+        if "_out" in vars(self):  # writing is off: a dry run's page, which fpdf2 drops after it
+            return
         self._spool_page(self.page - 1)
 
-    def write(self, out: BinaryIO) -> None:
-        """The whole document to ``out``, written as it is made."""
-        if self._security_handler is not None or self._sign_key:
-            raise ValueError("a spooled PDF cannot be encrypted or signed")
-        self._spool_page(self.page)
-        if not self._spooled:
-            raise ValueError("a spooled PDF needs at least one page")
-        self.output(output_producer_class=partial(_Producer, out=out))
+    def write_to(self, out: BinaryIO) -> None:
+        """The whole document to ``out``, written as it is made; once."""
+        if self._sink is not None:
+            raise ValueError("a spooled PDF is written once")
+        _refuse_for_the_document(self)
+        self._writing = True
+        try:
+            self.output(output_producer_class=partial(_Producer, out=out))
+        finally:
+            self._writing = False
+
+    def output(self, *args, **kwargs):
+        if not self._writing:
+            raise ValueError("a spooled PDF is written with write_to(out), not output()")
+        return super().output(*args, **kwargs)
 
     def close_spool(self) -> None:
         self._spool.close()
@@ -86,31 +102,81 @@ class SpooledPDF(FPDF):
         return f"<{hex_digest}><{hex_digest}>"
 
     def _spool_page(self, number: int) -> None:
-        page = self.pages.pop(number, None)
+        page = self.pages.get(number)
         if page is None:
             return
-        _refuse_unsupported(self, page)
+        _refuse_for_the_page(self, page)
         data = bytes(page.contents)
         if self.compress:
             data = zlib.compress(data, level=PDFContentStream._COMPRESSION_LEVEL)
-        self._spooled.extend((self._spool.tell(), len(data)))
-        self._spool.write(data)
-        for kind in PDFResourceType:  # one resources object serves every page (fpdf2's default)
+        self._spool.add(data, self.compress)
+        del self.pages[number]
+        for kind in PDFResourceType:  # one resources object serves every page
             self._resource_catalog.resources_per_page.pop((number, kind), None)
 
-    def _spooled_stream(self, index: int) -> bytes:
-        offset, length = self._spooled[2 * index], self._spooled[2 * index + 1]
-        self._spool.seek(offset)
-        return self._spool.read(length)
 
-
-def _refuse_unsupported(pdf: SpooledPDF, page: PDFPage) -> None:
+def _refuse_for_the_page(pdf: SpooledPDF, page: PDFPage) -> None:
     if not pdf.single_resources_object:
         raise ValueError("a spooled PDF shares one resources object between its pages")
     if page.dimensions() != pdf.default_page_dimensions:
         raise ValueError("every page of a spooled PDF has the document's page size")
     if page.annots or page.get_page_label() is not None or page.get_text_substitutions():
         raise ValueError("a spooled page cannot hold links, annotations, labels or a page-count alias")
+    if page.dur or page.trans:
+        raise ValueError("a spooled page cannot have a display duration or a transition")
+    if page.struct_parents is not None:
+        raise ValueError("a spooled page cannot hold marked content (alt text)")
+
+
+def _refuse_for_the_document(pdf: SpooledPDF) -> None:
+    if pdf._security_handler is not None or pdf._sign_key:
+        raise ValueError("a spooled PDF cannot be encrypted or signed")
+    if pdf.page == 0:
+        raise ValueError("a spooled PDF needs at least one page")
+    if pdf._outline or pdf.named_destinations or pdf.toc_placeholder:
+        raise ValueError("a spooled PDF cannot hold an outline, named destinations or a table of contents")
+
+
+class _Spool:
+    """The finished pages' content streams in an anonymous temporary file (Linux
+    ``O_TMPFILE``: no name in any directory), each sealed with AES-GCM under a key made here
+    and kept only in memory, so the freed blocks of the file hold nothing readable after the
+    export. Opened at the first page; 16 bytes of index a page."""
+
+    def __init__(self):
+        self._file = None
+        self._seal = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._index = array("Q")  # offset and sealed length of each page, in order
+        self.compressed: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self._index) // 2
+
+    def __deepcopy__(self, _memo):  # fpdf2's unbreakable() and offset_rendering() copy the document
+        raise ValueError("a spooled PDF cannot use unbreakable() or offset_rendering()")
+
+    def add(self, stream: bytes, compressed: bool) -> None:
+        if self.compressed is not None and compressed != self.compressed:
+            raise ValueError("a spooled PDF keeps the compression its first page had")
+        self.compressed = compressed
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        sealed = self._seal.encrypt(len(self).to_bytes(12, "big"), stream, None)
+        self._file.seek(0, 2)
+        self._index.extend((self._file.tell(), len(sealed)))
+        self._file.write(sealed)
+
+    def length(self, index: int) -> int:
+        return self._index[2 * index + 1] - 16  # AES-GCM's tag
+
+    def page(self, index: int) -> bytes:
+        self._file.seek(self._index[2 * index])
+        sealed = self._file.read(self._index[2 * index + 1])
+        return self._seal.decrypt(index.to_bytes(12, "big"), sealed, None)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 class _Sink:
@@ -134,15 +200,17 @@ class _Offsets:
     """Object offsets for the cross-reference table, 8 bytes an object."""
 
     def __init__(self):
-        self._at, self._set = array("Q"), 0
+        self._at, self._set = array("q"), 0
 
     def __setitem__(self, obj_id: int, offset: int) -> None:
         if obj_id >= len(self._at):
-            self._at.extend([0] * (obj_id + 1 - len(self._at)))
+            self._at.extend([-1] * (obj_id + 1 - len(self._at)))
         self._at[obj_id] = offset
         self._set += 1
 
     def __getitem__(self, obj_id: int) -> int:
+        if obj_id >= len(self._at) or self._at[obj_id] < 0:
+            raise KeyError(obj_id)
         return self._at[obj_id]
 
     def __len__(self) -> int:
@@ -153,6 +221,7 @@ class _Producer(OutputProducer):
     """fpdf2's producer, writing to ``out`` and taking the pages from the spool."""
 
     def __init__(self, fpdf: SpooledPDF, out: BinaryIO):
+        fpdf._spool_page(fpdf.page)  # the last page, after output() has drawn its footer
         super().__init__(fpdf)
         self.buffer = fpdf._sink = _Sink(out)  # type: ignore[assignment]
         self.offsets = _Offsets()  # type: ignore[assignment]
@@ -235,8 +304,8 @@ class _Stream(PDFObject):
     def __init__(self, fpdf: SpooledPDF, index: int, obj_id: int):
         super().__init__()
         self.id, self._fpdf, self._index = obj_id, fpdf, index
-        self.filter = Name("FlateDecode") if fpdf.compress else None
-        self.length = fpdf._spooled[2 * index + 1]
+        self.filter = Name("FlateDecode") if fpdf._spool.compressed else None
+        self.length = fpdf._spool.length(index)
 
     def content_stream(self) -> bytes:
-        return self._fpdf._spooled_stream(self._index)
+        return self._fpdf._spool.page(self._index)
