@@ -230,8 +230,9 @@ class _Producer(OutputProducer):
         return iter(())  # no page is left in fpdf.pages: they are all in the spool
 
     def _add_pages_root(self) -> PDFPagesRoot:
-        root = _PagesRoot(count=self.fpdf.spooled_pages, media_box=super()._add_pages_root().media_box)
-        root.id = self.obj_id  # in the place of the one just numbered
+        numbered = super()._add_pages_root()  # counts the pages right: SpooledPDF.pages_count
+        root = _PagesRoot(count=numbered.count, media_box=numbered.media_box)
+        root.id = numbered.id  # in its place
         self.pdf_objs[-1] = self._root = root
         return root
 
